@@ -1,0 +1,45 @@
+/**
+ * One model-checking run: build the model from its factory, explore, and on a violation
+ * rebuild the counterexample and render it as an ITF trace.
+ */
+import { explore, type ExploreOptions, type ExploreResult } from './explorer.ts'
+import { toItf, type Json, type TraceMeta } from './itf.ts'
+import type { AnyModel, ModelFactory, Params } from './model.ts'
+import { paramsToJson } from './params.ts'
+import { rebuildTrace, type Trace } from './trace.ts'
+import { TOOL_VERSION } from './version.ts'
+
+export interface CheckRequest extends ExploreOptions {
+  readonly factory: ModelFactory
+  readonly params: Params
+  readonly mutations: ReadonlySet<string>
+  /** Recorded in the trace so that `replay` can load a user model again. */
+  readonly modelFile?: string
+}
+
+export interface CheckOutcome {
+  readonly model: AnyModel
+  readonly result: ExploreResult
+  readonly trace?: Trace
+  readonly itf?: Json
+}
+
+export function runCheck(req: CheckRequest): CheckOutcome {
+  const model = req.factory.create(req.params, req.mutations)
+  const result = explore(model, req)
+  if (result.verdict !== 'violated') return { model, result }
+  const v = result.violation
+  const trace = rebuildTrace(model, v.path)
+  const meta: TraceMeta = {
+    model: req.factory.name,
+    ...(req.modelFile !== undefined ? { modelFile: req.modelFile } : {}),
+    params: paramsToJson(req.params),
+    mutations: [...req.mutations],
+    property: v.property,
+    propertyKind: v.kind,
+    message: v.message,
+    toolVersion: TOOL_VERSION,
+  }
+  const describe = model.describe?.bind(model)
+  return { model, result, trace, itf: toItf(meta, trace.states, trace.actions, describe) }
+}

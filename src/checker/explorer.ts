@@ -1,0 +1,259 @@
+/**
+ * The explicit-state explorer: breadth-first (shortest counterexample) or depth-first.
+ *
+ * Visited states are 64-bit fingerprints in a `FingerprintSet`; per state only the
+ * predecessor id and action index are kept (`StateLog`). States themselves live only in
+ * the frontier. A counterexample is rebuilt by re-executing the recorded action indices
+ * from the initial state (`rebuildTrace`).
+ *
+ * Checked at every new state: every invariant, the state constraint (a state outside it
+ * is checked but not expanded); at every expanded state: deadlock (no enabled action and
+ * not `terminal`). Reaching `maxStates`, `maxDepth` or `timeLimitSec` before a verdict is
+ * the verdict `limit`, never a proof.
+ */
+import type { Action, AnyModel } from './model.ts'
+import { fingerprint, fpA, fpB } from './fingerprint.ts'
+import { FingerprintSet } from './visited.ts'
+import { NO_PARENT, StateLog } from './state-log.ts'
+
+export type Strategy = 'bfs' | 'dfs'
+
+export interface ExploreOptions {
+  readonly strategy?: Strategy
+  readonly maxStates?: number
+  readonly maxDepth?: number
+  readonly timeLimitSec?: number
+  /** Report a state with no enabled action that is not `terminal` (default true). */
+  readonly checkDeadlock?: boolean
+  /** Called about every `progressEveryMs` with the running statistics. */
+  readonly onProgress?: (s: ExploreStats) => void
+  readonly progressEveryMs?: number
+}
+
+export interface ActionCoverage {
+  readonly type: string
+  /** Transitions taken by this action type. */
+  readonly fired: number
+  /** Of those, how many reached a state not seen before. */
+  readonly distinct: number
+}
+
+export interface ExploreStats {
+  distinct: number
+  generated: number
+  /** Largest depth of a discovered state (initial states are depth 0). */
+  diameter: number
+  queue: number
+  elapsedSec: number
+  statesPerSec: number
+  /** Bytes of the visited set and the trace log, per distinct state (frontier excluded). */
+  bytesPerState: number
+  peakRssBytes: number
+  /** TLC's optimistic estimate: distinct * (generated - distinct) / 2^64. */
+  collisionProbability: number
+  coverage: ActionCoverage[]
+}
+
+export type PropertyKind = 'invariant' | 'deadlock'
+
+export interface Violation {
+  readonly property: string
+  readonly kind: PropertyKind
+  readonly message: string
+  /** Action indices: [index in init(), index in actions(s0), ...]. */
+  readonly path: readonly number[]
+}
+
+export type LimitKind = 'max-states' | 'max-depth' | 'time-limit'
+
+export type ExploreResult =
+  | { readonly verdict: 'holds'; readonly stats: ExploreStats }
+  | { readonly verdict: 'violated'; readonly violation: Violation; readonly stats: ExploreStats }
+  | { readonly verdict: 'limit'; readonly limit: LimitKind; readonly stats: ExploreStats }
+
+class Found {
+  constructor(
+    readonly property: string,
+    readonly kind: PropertyKind,
+    readonly message: string,
+    readonly id: number,
+  ) {}
+}
+
+class Stop {
+  constructor(readonly limit: LimitKind) {}
+}
+
+export function explore(model: AnyModel, opts: ExploreOptions = {}): ExploreResult {
+  const strategy = opts.strategy ?? 'bfs'
+  const maxStates = opts.maxStates ?? Infinity
+  const maxDepth = opts.maxDepth ?? Infinity
+  const deadline = opts.timeLimitSec === undefined ? Infinity : Date.now() + opts.timeLimitSec * 1000
+  const checkDeadlock = opts.checkDeadlock ?? true
+  const progressEvery = opts.progressEveryMs ?? 2000
+  const onProgress = opts.onProgress
+
+  const visited = new FingerprintSet()
+  const log = new StateLog()
+  const invariants = Object.entries(model.invariants)
+  const constraint = model.constraint?.bind(model)
+  const terminal = model.terminal?.bind(model)
+  const symmetry = model.symmetry?.bind(model)
+  const view = model.view?.bind(model)
+
+  const typeIndex = new Map<string, number>()
+  const typeNames: string[] = []
+  let fired = new Float64Array(16)
+  let fresh = new Float64Array(16)
+  for (const t of model.actionTypes ?? []) indexOfType(t)
+  function indexOfType(t: string): number {
+    let i = typeIndex.get(t)
+    if (i === undefined) {
+      i = typeNames.length
+      typeIndex.set(t, i)
+      typeNames.push(t)
+      if (i === fired.length) {
+        const f = new Float64Array(i * 2)
+        f.set(fired)
+        fired = f
+        const g = new Float64Array(i * 2)
+        g.set(fresh)
+        fresh = g
+      }
+    }
+    return i
+  }
+
+  const start = Date.now()
+  let generated = 0
+  let diameter = 0
+  let peakRss = process.memoryUsage().rss
+  let nextReport = start + progressEvery
+  let queueSize = 0
+
+  function stats(): ExploreStats {
+    const elapsedSec = (Date.now() - start) / 1000
+    const distinct = log.size
+    peakRss = Math.max(peakRss, process.memoryUsage().rss)
+    return {
+      distinct,
+      generated,
+      diameter,
+      queue: queueSize,
+      elapsedSec,
+      statesPerSec: elapsedSec > 0 ? distinct / elapsedSec : distinct,
+      bytesPerState: distinct > 0 ? (visited.bytes + log.bytes) / distinct : 0,
+      peakRssBytes: peakRss,
+      collisionProbability: (distinct * Math.max(0, generated - distinct)) / 2 ** 64,
+      coverage: typeNames.map((type, i) => ({ type, fired: fired[i]!, distinct: fresh[i]! })),
+    }
+  }
+
+  /** Registers a successor; returns its id, or -1 when already visited. */
+  function discover(s: unknown, parent: number, action: number): number {
+    const c = symmetry ? symmetry(s) : s
+    fingerprint(view ? view(c) : c)
+    if (!visited.add(fpA(), fpB())) return -1
+    const id = log.push(parent, action)
+    for (let i = 0; i < invariants.length; i++) {
+      const [name, inv] = invariants[i]!
+      const r = inv(s)
+      if (r !== true) throw new Found(name, 'invariant', r, id)
+    }
+    return id
+  }
+
+  function tick(): void {
+    const now = Date.now()
+    if (now >= deadline) throw new Stop('time-limit')
+    if (onProgress && now >= nextReport) {
+      nextReport = now + progressEvery
+      onProgress(stats())
+    }
+  }
+
+  // Frontier: parallel arrays of states, ids and depths (a FIFO for BFS, a stack for DFS).
+  let states: unknown[] = []
+  let ids: number[] = []
+  let depths: number[] = []
+  let head = 0
+  let cutByDepth = false
+
+  try {
+    model.init().forEach((s, i) => {
+      const id = discover(s, NO_PARENT, i)
+      if (id >= 0) {
+        states.push(s)
+        ids.push(id)
+        depths.push(0)
+      }
+    })
+    let expanded = 0
+    for (;;) {
+      let s: unknown
+      let id: number
+      let depth: number
+      if (strategy === 'bfs') {
+        if (head === states.length) break
+        s = states[head]
+        states[head] = undefined
+        id = ids[head]!
+        depth = depths[head]!
+        head++
+        if (head > 65536 && head * 2 > states.length) {
+          states = states.slice(head)
+          ids = ids.slice(head)
+          depths = depths.slice(head)
+          head = 0
+        }
+        queueSize = states.length - head
+      } else {
+        if (states.length === 0) break
+        s = states.pop()
+        id = ids.pop()!
+        depth = depths.pop()!
+        queueSize = states.length
+      }
+      if ((++expanded & 1023) === 0) tick()
+
+      const acts: readonly Action[] = model.actions(s)
+      if (acts.length === 0) {
+        if (checkDeadlock && !(terminal && terminal(s))) {
+          throw new Found('deadlock', 'deadlock', 'no action is enabled and the state is not terminal', id)
+        }
+        continue
+      }
+      if (depth >= maxDepth) {
+        cutByDepth = true
+        continue
+      }
+      for (let i = 0; i < acts.length; i++) {
+        const a = acts[i]!
+        const t = model.next(s, a)
+        generated++
+        let ti = typeIndex.get(a.type)
+        if (ti === undefined) ti = indexOfType(a.type)
+        fired[ti]!++
+        const tid = discover(t, id, i)
+        if (tid < 0) continue
+        fresh[ti]!++
+        if (depth + 1 > diameter) diameter = depth + 1
+        if (log.size > maxStates) throw new Stop('max-states')
+        if (constraint && !constraint(t)) continue
+        states.push(t)
+        ids.push(tid)
+        depths.push(depth + 1)
+      }
+    }
+  } catch (e) {
+    if (e instanceof Found) {
+      const violation = { property: e.property, kind: e.kind, message: e.message, path: log.path(e.id) }
+      return { verdict: 'violated', violation, stats: stats() }
+    }
+    if (e instanceof Stop) return { verdict: 'limit', limit: e.limit, stats: stats() }
+    throw e
+  }
+  queueSize = 0
+  if (cutByDepth) return { verdict: 'limit', limit: 'max-depth', stats: stats() }
+  return { verdict: 'holds', stats: stats() }
+}

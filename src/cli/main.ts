@@ -1,0 +1,84 @@
+/**
+ * The `rkcheck` command line. Exit codes: 0 every property holds (or the trace
+ * reproduces), 1 a property is violated (or the trace does not reproduce), 2 bad input,
+ * 3 a limit was reached before a verdict.
+ */
+import { Command, CommanderError, Option } from 'commander'
+import { InputError } from '../checker/errors.ts'
+import { TOOL_VERSION } from '../checker/version.ts'
+import { checkCommand } from './check-command.ts'
+import { listCommand } from './list-command.ts'
+import { replayCommand } from './replay-command.ts'
+import { verifyCommand } from './verify-command.ts'
+
+const collect = (v: string, acc: string[]): string[] => [...acc, v]
+
+function program(setExit: (code: number) => void): Command {
+  const p = new Command('rkcheck')
+    .description('model checker and timed simulator for replicated-kernel OS protocols')
+    .version(TOOL_VERSION)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith('error: ') ? `rkcheck: ${s.slice(7)}` : s) })
+    .showSuggestionAfterError(true)
+
+  p.command('list')
+    .description('models, their parameters (with defaults) and mutations')
+    .action(() => setExit(listCommand()))
+
+  p.command('check')
+    .description('explore every reachable state of a model and check its properties')
+    .argument('[model]', 'a built-in model (rkcheck list)')
+    .option('-p, --param <k=v>', 'set a parameter (repeatable): integers, true/false, enum names, inf', collect, [])
+    .option('--mutate <name>', 'apply a mutation (repeatable)', collect, [])
+    .option('--model-file <file>', 'load a model from a .ts or .js file (default export)')
+    .option('--bfs', 'breadth-first search: shortest counterexample (default)')
+    .option('--dfs', 'depth-first search')
+    .option('--max-states <n>', 'stop after this many distinct states (verdict limit, exit 3)')
+    .option('--max-depth <n>', 'do not expand states deeper than this (verdict limit, exit 3)')
+    .option('--time-limit <s>', 'stop after this many seconds (verdict limit, exit 3)')
+    .option('--no-deadlock', 'do not report states without enabled actions')
+    .option('--trace-out <file>', 'where to write the counterexample (default: traces/MODEL[.MUTATIONS].PROPERTY.itf.json)')
+    .option('--json <file>', 'write the result and statistics as JSON')
+    .option('-q, --quiet', 'no progress on stderr')
+    .action(async (model: string | undefined, o) => setExit(await checkCommand(model, o)))
+
+  p.command('replay')
+    .description('re-execute an ITF trace, confirming every step, state and the recorded violation')
+    .argument('<trace>', 'an ITF trace file (.itf.json)')
+    .option('-v, --verbose', 'print every step')
+    .addOption(new Option('--timed', 'attach costs with the timed executor').hideHelp())
+    .action(async (file: string, o) => setExit(await replayCommand(file, o)))
+
+  p.command('verify')
+    .description('run every proof of a suite and compare each outcome with the expected one')
+    .option('--suite <name>', 'ci or full', 'ci')
+    .option('--json <file>', 'write the results as JSON')
+    .option('--trace-dir <dir>', 'also write every counterexample found to this folder')
+    .option('-q, --quiet', 'no progress on stderr')
+    .action((o) => setExit(verifyCommand(o)))
+
+  return p
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  let code = 0
+  try {
+    await program((c) => (code = c)).parseAsync([...argv], { from: 'user' })
+    return code
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // help and version exit 0; every usage error is bad input (commander printed the line)
+      return e.exitCode === 0 ? 0 : 2
+    }
+    if (e instanceof InputError) {
+      process.stderr.write(`rkcheck: ${e.message}\n`)
+      return 2
+    }
+    const err = e as Error
+    process.stderr.write(`rkcheck: ${err.name === 'Error' ? '' : `${err.name}: `}${err.message.split('\n')[0]}\n`)
+    if (process.env['RKCHECK_DEBUG']) process.stderr.write(`${err.stack}\n`)
+    return 2
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2))

@@ -1,0 +1,86 @@
+/** `rkcheck verify`: every proof of a suite, a summary table, exit 0 only if all are as expected. */
+import pc from 'picocolors'
+import { InputError } from '../checker/errors.ts'
+import { writeFileAtomic } from '../checker/files.ts'
+import { runProof, suiteEntries, type VerifyRow } from '../checker/verify.ts'
+import type { Suite } from '../properties/suite.ts'
+import { int, secs, table } from './format.ts'
+import { progressReporter } from './progress.ts'
+
+export interface VerifyCliOptions {
+  readonly suite: string
+  readonly json?: string
+  readonly traceDir?: string
+  readonly quiet?: boolean
+}
+
+export function verifyCommand(o: VerifyCliOptions): number {
+  if (o.suite !== 'ci' && o.suite !== 'full') throw new InputError(`unknown suite '${o.suite}' (known: ci, full)`)
+  const entries = suiteEntries(o.suite as Suite)
+  const rows: VerifyRow[] = []
+  const started = Date.now()
+  for (const e of entries) {
+    const progress = progressReporter(e.id, o.quiet ?? false)
+    const row = runProof(e, (s) => progress.report(s))
+    progress.done()
+    rows.push(row)
+    if (!o.quiet) {
+      process.stderr.write(`${row.pass ? pc.green('ok  ') : pc.red('FAIL')} ${e.id}: ${row.outcome} (${secs(row.stats.elapsedSec)} s)\n`)
+    }
+    if (o.traceDir !== undefined && row.check.itf !== undefined) {
+      writeFileAtomic(`${o.traceDir}/${e.id.replace(/\//g, '.')}.itf.json`, JSON.stringify(row.check.itf, null, 1) + '\n')
+    }
+  }
+  const failed = rows.filter((r) => !r.pass)
+  console.log(
+    table(
+      ['configuration', 'parameters', 'expected', 'outcome', 'cex len', 'distinct', 'seconds', 'states/s', ''],
+      rows.map((r) => [
+        r.entry.id,
+        Object.entries(r.entry.params)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' '),
+        r.expected + ('finding' in r.entry.expect && r.entry.expect.finding ? ' (finding)' : ''),
+        r.outcome,
+        r.traceLength === undefined ? '' : String(r.traceLength),
+        int(r.stats.distinct),
+        secs(r.stats.elapsedSec),
+        int(r.stats.statesPerSec),
+        r.pass ? pc.green('ok') : pc.red('FAIL'),
+      ]),
+    ),
+  )
+  for (const r of rows) {
+    if ('finding' in r.entry.expect && r.entry.expect.finding) console.log(`finding ${r.entry.id}: ${r.entry.expect.finding}`)
+  }
+  const total = (Date.now() - started) / 1000
+  console.log(
+    failed.length === 0
+      ? pc.green(`verify --suite ${o.suite}: all ${rows.length} outcomes as expected (${secs(total)} s)`)
+      : pc.red(`verify --suite ${o.suite}: ${failed.length} of ${rows.length} outcomes changed: ${failed.map((r) => r.entry.id).join(', ')}`),
+  )
+  if (o.json !== undefined) {
+    const json = {
+      suite: o.suite,
+      pass: failed.length === 0,
+      seconds: total,
+      results: rows.map((r) => ({
+        id: r.entry.id,
+        model: r.entry.model,
+        params: r.entry.params,
+        mutations: r.entry.mutations ?? [],
+        expected: r.expected,
+        outcome: r.outcome,
+        pass: r.pass,
+        finding: 'finding' in r.entry.expect ? r.entry.expect.finding : undefined,
+        counterexampleLength: r.traceLength,
+        distinct: r.stats.distinct,
+        generated: r.stats.generated,
+        seconds: r.stats.elapsedSec,
+        statesPerSec: r.stats.statesPerSec,
+      })),
+    }
+    writeFileAtomic(o.json, JSON.stringify(json, null, 2) + '\n')
+  }
+  return failed.length === 0 ? 0 : 1
+}

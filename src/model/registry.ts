@@ -1,0 +1,5 @@
+/** The built-in models, by the names the CLI and traces use. */
+import type { ModelFactory } from '../checker/model.ts'
+import { ticket } from './ticket.ts'
+
+export const builtinModels: readonly ModelFactory[] = [ticket]

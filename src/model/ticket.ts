@@ -1,0 +1,112 @@
+/**
+ * `ticket`: the reference model, a ticket spinlock shared by `threads` threads with
+ * tickets modulo `modulo` (Linux's ticket spinlock as described in seed
+ * 004_e74346043d439713.txt, section 3.2: each waiter takes the next ticket with an
+ * atomic fetch-and-add on `tail` and spins until `head` equals it; unlock advances
+ * `head`).
+ *
+ * Each thread loops: take a ticket, wait until head equals it, enter the critical
+ * section, leave advancing head. An idle thread's ticket is reset to 0 so that it does
+ * not tell states apart. With 8 threads and modulo 16 there are 3,507,216 reachable
+ * states: the engine's reference configuration (engine.md, "Performance").
+ *
+ * Mutation `nonAtomicTicket`: the ticket is taken by a read of `tail` and a later
+ * write of `tail + 1`, so two threads can draw the same ticket and both enter.
+ */
+import { produce } from 'immer'
+import { match } from 'ts-pattern'
+import { defineModel, type Model } from '../checker/model.ts'
+import { ticketInvariants } from '../properties/ticket.ts'
+
+export type ThreadPc = 'idle' | 'taking' | 'waiting' | 'critical'
+
+export interface TicketThread {
+  readonly pc: ThreadPc
+  readonly ticket: number
+}
+
+export interface TicketState {
+  readonly head: number
+  readonly tail: number
+  readonly threads: readonly TicketThread[]
+}
+
+export type TicketAction =
+  | { readonly type: 'take'; readonly thread: number }
+  | { readonly type: 'readTail'; readonly thread: number }
+  | { readonly type: 'writeTail'; readonly thread: number }
+  | { readonly type: 'enter'; readonly thread: number }
+  | { readonly type: 'leave'; readonly thread: number }
+
+export interface TicketParams {
+  readonly threads: number
+  readonly modulo: number
+  readonly [k: string]: number
+}
+
+export function ticketModel(p: TicketParams, mutations: ReadonlySet<string>): Model<TicketState, TicketAction> {
+  const nonAtomic = mutations.has('nonAtomicTicket')
+  const m = p.modulo
+  return {
+    name: 'ticket',
+    init: () => [
+      { head: 0, tail: 0, threads: Array.from({ length: p.threads }, () => ({ pc: 'idle', ticket: 0 })) },
+    ],
+    actions(s) {
+      const out: TicketAction[] = []
+      s.threads.forEach((t, thread) => {
+        match(t.pc)
+          .with('idle', () => out.push({ type: nonAtomic ? 'readTail' : 'take', thread }))
+          .with('taking', () => out.push({ type: 'writeTail', thread }))
+          .with('waiting', () => {
+            if (s.head === t.ticket) out.push({ type: 'enter', thread })
+          })
+          .with('critical', () => out.push({ type: 'leave', thread }))
+          .exhaustive()
+      })
+      return out
+    },
+    next: (s, a) =>
+      produce(s, (d) => {
+        const t = d.threads[a.thread]!
+        match(a.type)
+          .with('take', () => {
+            t.ticket = d.tail
+            d.tail = (d.tail + 1) % m
+            t.pc = 'waiting'
+          })
+          .with('readTail', () => {
+            t.ticket = d.tail
+            t.pc = 'taking'
+          })
+          .with('writeTail', () => {
+            d.tail = (t.ticket + 1) % m
+            t.pc = 'waiting'
+          })
+          .with('enter', () => {
+            t.pc = 'critical'
+          })
+          .with('leave', () => {
+            d.head = (d.head + 1) % m
+            t.ticket = 0
+            t.pc = 'idle'
+          })
+          .exhaustive()
+      }),
+    invariants: ticketInvariants,
+    actionTypes: nonAtomic ? ['readTail', 'writeTail', 'enter', 'leave'] : ['take', 'enter', 'leave'],
+    actor: (a) => `thread ${a.thread}`,
+    describe: (a) => `thread ${a.thread}: ${a.type}`,
+  }
+}
+
+export const ticket = defineModel<TicketParams>({
+  name: 'ticket',
+  doc: 'ticket spinlock: take a ticket, wait for head, enter, leave (the engine reference model)',
+  params: [
+    { name: 'threads', kind: 'int', default: 3, min: 1, max: 16, doc: 'number of threads' },
+    { name: 'modulo', kind: 'int', default: 4, min: 2, max: 1024, doc: 'tickets wrap modulo this value' },
+  ],
+  mutations: [{ name: 'nonAtomicTicket', doc: 'ticket taken by read then write of tail instead of an atomic xadd' }],
+  create: ticketModel,
+})
