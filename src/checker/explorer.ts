@@ -155,6 +155,7 @@ export function explore(model: AnyModel, opts: ExploreOptions = {}): ExploreResu
     fingerprint(view ? view(c) : c)
     if (!visited.add(fpA(), fpB())) return -1
     const id = log.push(parent, action)
+    if (id >= maxStates) throw new Stop('max-states')
     for (let i = 0; i < invariants.length; i++) {
       const [name, inv] = invariants[i]!
       const r = inv(s)
@@ -238,7 +239,6 @@ export function explore(model: AnyModel, opts: ExploreOptions = {}): ExploreResu
         if (tid < 0) continue
         fresh[ti]!++
         if (depth + 1 > diameter) diameter = depth + 1
-        if (log.size > maxStates) throw new Stop('max-states')
         if (constraint && !constraint(t)) continue
         states.push(t)
         ids.push(tid)

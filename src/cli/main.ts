@@ -60,6 +60,12 @@ function program(setExit: (code: number) => void): Command {
   return p
 }
 
+// A closed pipe (`rkcheck list | head`) ends the output quietly.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+  throw e
+})
+
 async function main(argv: readonly string[]): Promise<number> {
   let code = 0
   try {

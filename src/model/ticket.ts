@@ -13,9 +13,9 @@
  * Mutation `nonAtomicTicket`: the ticket is taken by a read of `tail` and a later
  * write of `tail + 1`, so two threads can draw the same ticket and both enter.
  */
-import { produce } from 'immer'
 import { match } from 'ts-pattern'
 import { defineModel, type Model } from '../checker/model.ts'
+import { reducer } from '../checker/reducer.ts'
 import { ticketInvariants } from '../properties/ticket.ts'
 
 export type ThreadPc = 'idle' | 'taking' | 'waiting' | 'critical'
@@ -54,20 +54,27 @@ export function ticketModel(p: TicketParams, mutations: ReadonlySet<string>): Mo
     ],
     actions(s) {
       const out: TicketAction[] = []
-      s.threads.forEach((t, thread) => {
-        match(t.pc)
-          .with('idle', () => out.push({ type: nonAtomic ? 'readTail' : 'take', thread }))
-          .with('taking', () => out.push({ type: 'writeTail', thread }))
-          .with('waiting', () => {
+      const threads = s.threads
+      for (let thread = 0; thread < threads.length; thread++) {
+        const t = threads[thread]!
+        switch (t.pc) {
+          case 'idle':
+            out.push({ type: nonAtomic ? 'readTail' : 'take', thread })
+            break
+          case 'taking':
+            out.push({ type: 'writeTail', thread })
+            break
+          case 'waiting':
             if (s.head === t.ticket) out.push({ type: 'enter', thread })
-          })
-          .with('critical', () => out.push({ type: 'leave', thread }))
-          .exhaustive()
-      })
+            break
+          case 'critical':
+            out.push({ type: 'leave', thread })
+            break
+        }
+      }
       return out
     },
-    next: (s, a) =>
-      produce(s, (d) => {
+    next: reducer((d, a) => {
         const t = d.threads[a.thread]!
         match(a.type)
           .with('take', () => {

@@ -1,0 +1,143 @@
+/** The command line end to end: exit codes, one-line errors, trace files. */
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { beforeAll, describe, expect, test } from 'vitest'
+
+const BIN = resolve('bin/rkcheck.mjs')
+let dir: string
+let goodTrace: string
+
+function rk(...args: string[]): { code: number; out: string; err: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr }
+}
+
+/** Bad input: exit 2, exactly one line on stderr, no stack trace. */
+function expectBadInput(r: { code: number; err: string }, mentions: RegExp): void {
+  expect(r.code).toBe(2)
+  const lines = r.err.trim().split('\n')
+  expect(lines).toHaveLength(1)
+  expect(lines[0]).toMatch(mentions)
+  expect(r.err).not.toMatch(/\n\s+at /)
+}
+
+function writeTrace(name: string, edit: (j: any) => void): string {
+  const j = JSON.parse(readFileSync(goodTrace, 'utf8'))
+  edit(j)
+  const f = join(dir, name)
+  writeFileSync(f, JSON.stringify(j))
+  return f
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'rkcheck-cli-'))
+  goodTrace = join(dir, 'cex.itf.json')
+  const r = rk('check', 'ticket', '-p', 'threads=3', '--mutate', 'nonAtomicTicket', '--trace-out', goodTrace, '-q')
+  expect(r.code).toBe(1)
+})
+
+describe('rkcheck check', () => {
+  test('a proof exits 0', () => {
+    const r = rk('check', 'ticket', '-p', 'threads=3', '-q')
+    expect(r.code).toBe(0)
+    expect(r.out).toMatch(/Verdict: holds/)
+    expect(r.out).toMatch(/124/)
+  })
+
+  test('a violation exits 1 and writes a trace under traces/ by default', () => {
+    const r = rk('check', 'ticket', '--mutate', 'nonAtomicTicket', '-q', '--json', 'out.json')
+    expect(r.code).toBe(1)
+    expect(readdirSync(join(dir, 'traces'))).toEqual(['ticket.nonAtomicTicket.mutualExclusion.itf.json'])
+    const j = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8'))
+    expect(j).toMatchObject({ verdict: 'violated', violation: { property: 'mutualExclusion', length: 6 } })
+  })
+
+  test('a limit exits 3', () => {
+    expect(rk('check', 'ticket', '-p', 'threads=5', '--max-states', '100', '-q').code).toBe(3)
+    expect(rk('check', 'ticket', '-p', 'threads=5', '--max-depth', '3', '-q').code).toBe(3)
+  })
+
+  test('a user model loads from a .ts file', () => {
+    const file = resolve('examples/peterson.ts')
+    expect(rk('check', '--model-file', file, '-q').code).toBe(0)
+    const r = rk('check', '--model-file', file, '--mutate', 'selfTurn', '--trace-out', 'p.itf.json', '-q')
+    expect(r.code).toBe(1)
+    expect(rk('replay', 'p.itf.json').code).toBe(0)
+  })
+
+  test('bad input: one line, exit 2', () => {
+    expectBadInput(rk('check', 'nosuch'), /unknown model 'nosuch'/)
+    expectBadInput(rk('check', 'ticket', '-p', 'threads=many'), /threads: expected an integer/)
+    expectBadInput(rk('check', 'ticket', '-p', 'threads=99'), /out of range/)
+    expectBadInput(rk('check', 'ticket', '-p', 'colour=red'), /no parameter 'colour'/)
+    expectBadInput(rk('check', 'ticket', '--mutate', 'noSuchBug'), /no mutation 'noSuchBug'/)
+    expectBadInput(rk('check', 'ticket', '--max-states', 'lots'), /--max-states/)
+    expectBadInput(rk('check', 'ticket', '--frobnicate'), /unknown option/)
+    expectBadInput(rk('check', '--model-file', 'missing.ts'), /not found/)
+    expectBadInput(rk('verify', '--suite', 'nightly'), /unknown suite/)
+  })
+})
+
+describe('rkcheck replay', () => {
+  test('a counterexample reproduces exactly: exit 0', () => {
+    const r = rk('replay', goodTrace)
+    expect(r.code).toBe(0)
+    expect(r.out).toMatch(/reproduced: mutualExclusion violated at state 6/)
+  })
+
+  test('a step that is not enabled: exit 1, naming the step', () => {
+    const f = writeTrace('disabled.itf.json', (j) => {
+      j.states[4]['mbt::nondetPicks'].thread.value = { '#bigint': '2' }
+    })
+    const r = rk('replay', f)
+    expect(r.code).toBe(1)
+    expect(r.out).toMatch(/step 4 \(thread 2: enter\) is not enabled in state 3/)
+  })
+
+  test('a state that differs from the recorded one: exit 1, naming the state', () => {
+    const f = writeTrace('differs.itf.json', (j) => {
+      j.states[3].tail = { '#bigint': '3' }
+    })
+    const r = rk('replay', f)
+    expect(r.code).toBe(1)
+    expect(r.out).toMatch(/state 3 differs from the recorded one at tail/)
+  })
+
+  test('a violation that does not reproduce: exit 1', () => {
+    const f = writeTrace('short.itf.json', (j) => {
+      j.states = j.states.slice(0, 5)
+    })
+    expect(rk('replay', f).code).toBe(1)
+  })
+
+  test('bad input: one line, exit 2', () => {
+    const truncated = join(dir, 'truncated.itf.json')
+    writeFileSync(truncated, readFileSync(goodTrace, 'utf8').slice(0, 400))
+    expectBadInput(rk('replay', truncated), /malformed trace/)
+    expectBadInput(rk('replay', writeTrace('unknown.itf.json', (j) => (j['#meta'].model = 'nosuch'))), /unknown model 'nosuch'/)
+    expectBadInput(rk('replay', writeTrace('param.itf.json', (j) => (j['#meta'].params.threads = 'x'))), /threads/)
+    expectBadInput(rk('replay', writeTrace('mut.itf.json', (j) => (j['#meta'].mutations = ['zzz']))), /no mutation 'zzz'/)
+    expectBadInput(rk('replay', writeTrace('novar.itf.json', (j) => delete j.states[2].head)), /lacks variable 'head'/)
+    expectBadInput(rk('replay', join(dir, 'nothing.itf.json')), /cannot read trace/)
+  })
+})
+
+describe('rkcheck list and verify', () => {
+  test('list names every model with parameters and mutations', () => {
+    const r = rk('list')
+    expect(r.code).toBe(0)
+    expect(r.out).toMatch(/ticket/)
+    expect(r.out).toMatch(/threads/)
+    expect(r.out).toMatch(/nonAtomicTicket/)
+  })
+
+  test('verify --suite ci passes and writes JSON', () => {
+    const r = rk('verify', '--json', 'verify.json', '-q')
+    expect(r.code).toBe(0)
+    const j = JSON.parse(readFileSync(join(dir, 'verify.json'), 'utf8'))
+    expect(j.pass).toBe(true)
+    expect(j.results.find((x: { id: string }) => x.id === 'ticket/nonAtomicTicket')).toMatchObject({ outcome: 'violates mutualExclusion', counterexampleLength: 6 })
+  })
+})

@@ -1,0 +1,20 @@
+/** Every counterexample kept in traces/ still replays exactly against today's models. */
+import { readdirSync, readFileSync } from 'node:fs'
+import { describe, expect, test } from 'vitest'
+import { parseItf } from '../src/checker/itf.ts'
+import { builtinModel } from '../src/checker/load.ts'
+import { replayTrace } from '../src/checker/replay.ts'
+
+const files = readdirSync('traces').filter((f) => f.endsWith('.itf.json'))
+
+describe('kept traces', () => {
+  test('there are traces to check', () => expect(files.length).toBeGreaterThan(0))
+  for (const f of files) {
+    test(`${f} reproduces its violation`, () => {
+      const trace = parseItf(readFileSync(`traces/${f}`, 'utf8'), f)
+      const r = replayTrace(builtinModel(trace.meta.model), trace)
+      expect(r.message).toMatch(/^reproduced/)
+      expect(r.ok).toBe(true)
+    })
+  }
+})
