@@ -12,7 +12,10 @@
  * the verdict `limit`, never a proof.
  */
 import type { Action, AnyModel } from './model.ts'
-import { fingerprint, fpA, fpB } from './fingerprint.ts'
+import { compileCodec, encodedBuffer, encodedLength, type Codec } from './codec.ts'
+import { fingerprint, fingerprintWords, fpA, fpB } from './fingerprint.ts'
+import { ObjectFrontier, VectorFrontier, type Frontier } from './frontier.ts'
+import type { Reducer } from './reducer.ts'
 import { FingerprintSet } from './visited.ts'
 import { NO_PARENT, StateLog } from './state-log.ts'
 
@@ -28,6 +31,12 @@ export interface ExploreOptions {
   /** Called about every `progressEveryMs` with the running statistics. */
   readonly onProgress?: (s: ExploreStats) => void
   readonly progressEveryMs?: number
+  /**
+   * How the frontier holds states: `vectors` (default) as encoded state vectors, decoded
+   * to expand (a reducer's immer recipe then edits the decoded copy directly), or
+   * `objects` as the immutable states `next` returns (structural fingerprints).
+   */
+  readonly representation?: 'vectors' | 'objects'
 }
 
 export interface ActionCoverage {
@@ -149,10 +158,26 @@ export function explore(model: AnyModel, opts: ExploreOptions = {}): ExploreResu
     }
   }
 
-  /** Registers a successor; returns its id, or -1 when already visited. */
+  // What is fingerprinted: the state vector of view(symmetry(s)), or of s itself, in
+  // which case the same words go into the frontier.
+  const codec: Codec = compileCodec(model.init().map((s0) => (view ? view(symmetry ? symmetry(s0) : s0) : s0)))
+  const stateCodec: Codec = view || symmetry ? compileCodec(model.init()) : codec
+  const recipe = (model.next as Partial<Reducer<unknown, Action>>).recipe
+  const lifo = strategy === 'dfs'
+  const vectors = opts.representation !== 'objects'
+  const vf = new VectorFrontier(lifo)
+  const of = new ObjectFrontier(lifo)
+  const frontier: Frontier = vectors ? vf : of
+
+  /** Registers a state; returns its id, or -1 when already visited. */
   function discover(s: unknown, parent: number, action: number): number {
-    const c = symmetry ? symmetry(s) : s
-    fingerprint(view ? view(c) : c)
+    if (vectors) {
+      codec.encode(view ? view(symmetry ? symmetry(s) : s) : symmetry ? symmetry(s) : s)
+      fingerprintWords(encodedBuffer(), encodedLength())
+    } else {
+      const c = symmetry ? symmetry(s) : s
+      fingerprint(view ? view(c) : c)
+    }
     if (!visited.add(fpA(), fpB())) return -1
     const id = log.push(parent, action)
     if (id >= maxStates) throw new Stop('max-states')
@@ -164,6 +189,13 @@ export function explore(model: AnyModel, opts: ExploreOptions = {}): ExploreResu
     return id
   }
 
+  function enqueue(s: unknown, id: number, depth: number): void {
+    if (constraint && !constraint(s)) return
+    if (!vectors) return of.push(s, id, depth)
+    if (stateCodec !== codec) stateCodec.encode(s)
+    vf.push(encodedBuffer(), encodedLength(), id, depth)
+  }
+
   function tick(): void {
     const now = Date.now()
     if (now >= deadline) throw new Stop('time-limit')
@@ -173,48 +205,19 @@ export function explore(model: AnyModel, opts: ExploreOptions = {}): ExploreResu
     }
   }
 
-  // Frontier: parallel arrays of states, ids and depths (a FIFO for BFS, a stack for DFS).
-  let states: unknown[] = []
-  let ids: number[] = []
-  let depths: number[] = []
-  let head = 0
   let cutByDepth = false
 
   try {
     model.init().forEach((s, i) => {
       const id = discover(s, NO_PARENT, i)
-      if (id >= 0) {
-        states.push(s)
-        ids.push(id)
-        depths.push(0)
-      }
+      if (id >= 0) enqueue(s, id, 0)
     })
     let expanded = 0
-    for (;;) {
-      let s: unknown
-      let id: number
-      let depth: number
-      if (strategy === 'bfs') {
-        if (head === states.length) break
-        s = states[head]
-        states[head] = undefined
-        id = ids[head]!
-        depth = depths[head]!
-        head++
-        if (head > 65536 && head * 2 > states.length) {
-          states = states.slice(head)
-          ids = ids.slice(head)
-          depths = depths.slice(head)
-          head = 0
-        }
-        queueSize = states.length - head
-      } else {
-        if (states.length === 0) break
-        s = states.pop()
-        id = ids.pop()!
-        depth = depths.pop()!
-        queueSize = states.length
-      }
+    while (frontier.take()) {
+      queueSize = frontier.size
+      const id = frontier.id
+      const depth = frontier.depth
+      const s = vectors ? stateCodec.decode(vf.current, 0) : of.state
       if ((++expanded & 1023) === 0) tick()
 
       const acts: readonly Action[] = model.actions(s)
@@ -228,9 +231,17 @@ export function explore(model: AnyModel, opts: ExploreOptions = {}): ExploreResu
         cutByDepth = true
         continue
       }
-      for (let i = 0; i < acts.length; i++) {
+      const last = acts.length - 1
+      for (let i = 0; i <= last; i++) {
         const a = acts[i]!
-        const t = model.next(s, a)
+        let t: unknown
+        if (vectors && recipe) {
+          // the recipe edits a private copy: the decoded state itself for the last action
+          t = i === last ? s : stateCodec.decode(vf.current, 0)
+          recipe(t, a)
+        } else {
+          t = model.next(s, a)
+        }
         generated++
         let ti = typeIndex.get(a.type)
         if (ti === undefined) ti = indexOfType(a.type)
@@ -239,10 +250,7 @@ export function explore(model: AnyModel, opts: ExploreOptions = {}): ExploreResu
         if (tid < 0) continue
         fresh[ti]!++
         if (depth + 1 > diameter) diameter = depth + 1
-        if (constraint && !constraint(t)) continue
-        states.push(t)
-        ids.push(tid)
-        depths.push(depth + 1)
+        enqueue(t, tid, depth + 1)
       }
     }
   } catch (e) {

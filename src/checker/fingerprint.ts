@@ -197,3 +197,18 @@ export function fingerprintHex(v: unknown): string {
   hashAny(v)
   return (outA >>> 0).toString(16).padStart(8, '0') + (outB >>> 0).toString(16).padStart(8, '0')
 }
+
+/** Fingerprints `len` words of a state vector (see codec.ts); lanes in `fpA()`, `fpB()`. */
+export function fingerprintWords(w: Int32Array, len: number): void {
+  let a = 0x9747b28c ^ len
+  let b = 0x5bd1e995 + len
+  for (let i = 0; i < len; i++) {
+    const k = w[i]!
+    a = Math.imul(a ^ k, 0xcc9e2d51)
+    a = Math.imul((a << 15) | (a >>> 17), 0x1b873593) + 0xe6546b64
+    b = Math.imul(b + k, 0x85ebca6b)
+    b ^= b >>> 13
+  }
+  outA = fmix(a)
+  outB = fmixB(b ^ a)
+}

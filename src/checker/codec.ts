@@ -1,0 +1,404 @@
+/**
+ * State vectors: a canonical encoding of a state value as int32 words, as explicit-state
+ * checkers in C (SPIN, Murphi) keep their states. The explorer stores its frontier as
+ * vectors (no object graph for the garbage collector to trace), fingerprints the vector
+ * with a tight loop, and decodes a fresh mutable copy to expand.
+ *
+ * Word = payload << 3 | tag. Tags: INT (payload: an integer in [-2^28, 2^28)), STR
+ * (payload: interned string id), ATOM (0 false, 1 true, 2 null, 3 undefined, 4: a
+ * float64 in the next two words), REC (payload: shape id = the sorted key list; the
+ * values follow in key order), ARR (payload: length), MAP and SET (payload: size;
+ * entries follow sorted by their encoded key, so insertion order does not matter), BIG
+ * (payload: interned decimal text of a bigint).
+ *
+ * Speed comes from encoders and decoders compiled (with `new Function`) for the shapes
+ * seen in the initial states: a record's fields are read by name, an enumeration's
+ * strings compared by identity. A value that does not fit the compiled shape falls back
+ * to the generic encoder at that point, which writes the very same words, so the
+ * encoding stays canonical whichever path wrote it.
+ */
+
+const TAG_INT = 0
+const TAG_STR = 1
+const TAG_ATOM = 2
+const TAG_REC = 3
+const TAG_ARR = 4
+const TAG_MAP = 5
+const TAG_SET = 6
+const TAG_BIG = 7
+
+const W_FALSE = (0 << 3) | TAG_ATOM
+const W_TRUE = (1 << 3) | TAG_ATOM
+const W_NULL = (2 << 3) | TAG_ATOM
+const W_UNDEFINED = (3 << 3) | TAG_ATOM
+const W_FLOAT = (4 << 3) | TAG_ATOM
+const SMALL = 1 << 28
+
+// ---- interning (process-wide, so ids are stable within a run) ----
+
+const strIds = new Map<string, number>()
+const strs: string[] = []
+function internString(s: string): number {
+  let id = strIds.get(s)
+  if (id === undefined) {
+    id = strs.length
+    strs.push(s)
+    strIds.set(s, id)
+  }
+  return id
+}
+
+const shapeIds = new Map<string, number>()
+const shapeKeys: (readonly string[])[] = []
+function internShape(sortedKeys: readonly string[]): number {
+  const sig = sortedKeys.join('\u0000')
+  let id = shapeIds.get(sig)
+  if (id === undefined) {
+    id = shapeKeys.length
+    shapeKeys.push(sortedKeys)
+    shapeIds.set(sig, id)
+  }
+  return id
+}
+
+// ---- the output buffer ----
+
+/** The output buffer and position, one object shared with the compiled code. */
+const W = { buf: new Int32Array(1 << 12), pos: 0 }
+
+function grow(): void {
+  const b = new Int32Array(W.buf.length * 2)
+  b.set(W.buf)
+  W.buf = b
+}
+
+function push(w: number): void {
+  if (W.pos === W.buf.length) grow()
+  W.buf[W.pos++] = w
+}
+
+const f64 = new Float64Array(1)
+const f64w = new Int32Array(f64.buffer)
+
+// ---- generic encoder ----
+
+function encodeGeneric(v: unknown): void {
+  switch (typeof v) {
+    case 'number':
+      if ((v | 0) === v && v >= -SMALL && v < SMALL) push(v << 3)
+      else {
+        f64[0] = v
+        push(W_FLOAT)
+        push(f64w[0]!)
+        push(f64w[1]!)
+      }
+      return
+    case 'string':
+      push((internString(v) << 3) | TAG_STR)
+      return
+    case 'boolean':
+      push(v ? W_TRUE : W_FALSE)
+      return
+    case 'undefined':
+      push(W_UNDEFINED)
+      return
+    case 'bigint':
+      push((internString(v.toString()) << 3) | TAG_BIG)
+      return
+    case 'object':
+      if (v === null) push(W_NULL)
+      else if (Array.isArray(v)) {
+        push((v.length << 3) | TAG_ARR)
+        for (let i = 0; i < v.length; i++) encodeGeneric(v[i])
+      } else if (v instanceof Map) {
+        encodeSorted(TAG_MAP, [...v.entries()], true)
+      } else if (v instanceof Set) {
+        encodeSorted(TAG_SET, [...v].map((x) => [x, undefined] as [unknown, unknown]), false)
+      } else {
+        const rec = v as Record<string, unknown>
+        const keys = Object.keys(rec).sort()
+        push((internShape(keys) << 3) | TAG_REC)
+        for (const k of keys) encodeGeneric(rec[k])
+      }
+      return
+    default:
+      throw new TypeError(`a ${typeof v} cannot be part of a state`)
+  }
+}
+
+/** Map and Set entries in the order of their encoded keys. */
+function encodeSorted(tag: number, entries: [unknown, unknown][], withValues: boolean): void {
+  push((entries.length << 3) | tag)
+  if (entries.length === 0) return
+  const start = W.pos
+  const parts = entries.map(([k, x]) => {
+    const s = W.pos
+    encodeGeneric(k)
+    const keyEnd = W.pos
+    if (withValues) encodeGeneric(x)
+    return { s, keyEnd, e: W.pos }
+  })
+  if (parts.length > 1) {
+    const words = W.buf.slice(start, W.pos)
+    parts.sort((a, b) => {
+      const la = a.keyEnd - a.s
+      const lb = b.keyEnd - b.s
+      for (let i = 0; i < la && i < lb; i++) {
+        const d = words[a.s - start + i]! - words[b.s - start + i]!
+        if (d !== 0) return d
+      }
+      return la - lb
+    })
+    W.pos = start
+    for (const p of parts) for (let i = p.s; i < p.e; i++) W.buf[W.pos++] = words[i - start]!
+  }
+}
+
+// ---- generic decoder ----
+
+/** The input being decoded and the read position, shared with the compiled code. */
+const R: { rd: Int32Array; rp: number } = { rd: W.buf, rp: 0 }
+
+function decodeGeneric(): unknown {
+  const w = R.rd[R.rp++]!
+  const payload = w >> 3
+  switch (w & 7) {
+    case TAG_INT:
+      return payload
+    case TAG_STR:
+      return strs[payload]
+    case TAG_ATOM:
+      switch (payload) {
+        case 0:
+          return false
+        case 1:
+          return true
+        case 2:
+          return null
+        case 3:
+          return undefined
+        default:
+          f64w[0] = R.rd[R.rp++]!
+          f64w[1] = R.rd[R.rp++]!
+          return f64[0]
+      }
+    case TAG_REC: {
+      const keys = shapeKeys[payload]!
+      const o: Record<string, unknown> = {}
+      for (let i = 0; i < keys.length; i++) o[keys[i]!] = decodeGeneric()
+      return o
+    }
+    case TAG_ARR: {
+      const a = new Array(payload)
+      for (let i = 0; i < payload; i++) a[i] = decodeGeneric()
+      return a
+    }
+    case TAG_MAP: {
+      const m = new Map()
+      for (let i = 0; i < payload; i++) {
+        const k = decodeGeneric()
+        m.set(k, decodeGeneric())
+      }
+      return m
+    }
+    case TAG_SET: {
+      const s = new Set()
+      for (let i = 0; i < payload; i++) s.add(decodeGeneric())
+      return s
+    }
+    default:
+      return BigInt(strs[payload]!)
+  }
+}
+
+// ---- shapes and compiled codecs ----
+
+type Shape =
+  | { readonly kind: 'int' }
+  | { readonly kind: 'bool' }
+  | { readonly kind: 'enum'; readonly values: readonly string[] }
+  | { readonly kind: 'record'; readonly keys: readonly string[]; readonly fields: readonly Shape[] }
+  | { readonly kind: 'array'; readonly elem: Shape }
+  | { readonly kind: 'any' }
+
+const ANY: Shape = { kind: 'any' }
+
+/** The shape common to all samples (records with one key set, homogeneous arrays). */
+function inferShape(samples: readonly unknown[]): Shape {
+  if (samples.length === 0) return ANY
+  if (samples.every((v) => typeof v === 'number' && (v | 0) === v)) return { kind: 'int' }
+  if (samples.every((v) => typeof v === 'boolean')) return { kind: 'bool' }
+  if (samples.every((v) => typeof v === 'string')) return { kind: 'enum', values: [...new Set(samples as string[])] }
+  if (samples.every((v) => Array.isArray(v))) {
+    return { kind: 'array', elem: inferShape((samples as unknown[][]).flat(1)) }
+  }
+  if (samples.every(isPlainRecord)) {
+    const keys = Object.keys(samples[0] as object).sort()
+    const sig = keys.join('\u0000')
+    if (samples.every((s) => Object.keys(s as object).sort().join('\u0000') === sig)) {
+      return {
+        kind: 'record',
+        keys,
+        fields: keys.map((k) => inferShape(samples.map((s) => (s as Record<string, unknown>)[k]))),
+      }
+    }
+  }
+  return ANY
+}
+
+function isPlainRecord(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false
+  const p = Object.getPrototypeOf(v)
+  return p === Object.prototype || p === null
+}
+
+export interface Codec {
+  /** Encodes `v` into the shared buffer; read the words with `words()` right after. */
+  encode(v: unknown): void
+  /** Decodes a fresh, mutable value from `src[at ...]`. */
+  decode(src: Int32Array, at: number): unknown
+}
+
+/** The words written by the last `encode` (a view, valid until the next call). */
+export function encodedWords(): Int32Array {
+  return W.buf.subarray(0, W.pos)
+}
+
+export function encodedLength(): number {
+  return W.pos
+}
+
+/** The buffer holding the last encoding (it may be replaced when it grows). */
+export function encodedBuffer(): Int32Array {
+  return W.buf
+}
+
+/** A codec compiled for the shapes of `samples` (usually the initial states). */
+export function compileCodec(samples: readonly unknown[]): Codec {
+  const shape = inferShape(samples)
+  const encFns: string[] = []
+  const decFns: string[] = []
+  let n = 0
+
+  /** Returns the name of an encoder function for `s` (defined in encFns). */
+  function encoderFor(s: Shape): string {
+    const name = `e${n++}`
+    switch (s.kind) {
+      case 'any':
+        encFns.push(`function ${name}(v) { G(v) }`)
+        break
+      case 'int':
+        encFns.push(
+          `function ${name}(v) { if (typeof v === 'number' && (v | 0) === v && v >= ${-SMALL} && v < ${SMALL}) { if (P.pos === P.buf.length) grow(); P.buf[P.pos++] = v << 3 } else G(v) }`,
+        )
+        break
+      case 'bool':
+        encFns.push(
+          `function ${name}(v) { if (v === true || v === false) { if (P.pos === P.buf.length) grow(); P.buf[P.pos++] = v ? ${W_TRUE} : ${W_FALSE} } else G(v) }`,
+        )
+        break
+      case 'enum': {
+        const cases = s.values
+          .map((x) => `v === ${JSON.stringify(x)} ? ${(internString(x) << 3) | TAG_STR} : `)
+          .join('')
+        encFns.push(
+          `function ${name}(v) { const w = ${cases}-1; if (w === -1) { G(v); return } if (P.pos === P.buf.length) grow(); P.buf[P.pos++] = w }`,
+        )
+        break
+      }
+      case 'array': {
+        const el = encoderFor(s.elem)
+        encFns.push(
+          `function ${name}(v) { if (!Array.isArray(v)) { G(v); return } const n = v.length; if (P.pos === P.buf.length) grow(); P.buf[P.pos++] = (n << 3) | ${TAG_ARR}; for (let i = 0; i < n; i++) ${el}(v[i]) }`,
+        )
+        break
+      }
+      case 'record': {
+        const fields = s.fields.map(encoderFor)
+        const word = (internShape(s.keys) << 3) | TAG_REC
+        const reads = s.keys.map((k, i) => `const f${i} = v[${JSON.stringify(k)}];`).join(' ')
+        const undef = s.keys.map((_, i) => `f${i} === undefined`).join(' || ')
+        const writes = fields.map((f, i) => `${f}(f${i});`).join(' ')
+        encFns.push(
+          `function ${name}(v) { if (typeof v !== 'object' || v === null || Array.isArray(v) || v instanceof Map || v instanceof Set) { G(v); return } ` +
+            `let c = 0; for (const k in v) c++; ${reads} ` +
+            `if (c !== ${s.keys.length} || ${undef}) { G(v); return } ` +
+            `if (P.pos === P.buf.length) grow(); P.buf[P.pos++] = ${word}; ${writes} }`,
+        )
+        break
+      }
+    }
+    return name
+  }
+
+  function decoderFor(s: Shape): string {
+    const name = `d${n++}`
+    switch (s.kind) {
+      case 'any':
+      case 'bool':
+      case 'enum':
+        decFns.push(`function ${name}() { return D() }`)
+        break
+      case 'int':
+        decFns.push(`function ${name}() { const w = R.rd[R.rp]; if ((w & 7) === 0) { R.rp++; return w >> 3 } return D() }`)
+        break
+      case 'array': {
+        const el = decoderFor(s.elem)
+        decFns.push(
+          `function ${name}() { const w = R.rd[R.rp]; if ((w & 7) !== ${TAG_ARR}) return D(); R.rp++; const n = w >> 3; const a = new Array(n); for (let i = 0; i < n; i++) a[i] = ${el}(); return a }`,
+        )
+        break
+      }
+      case 'record': {
+        const fields = s.fields.map(decoderFor)
+        const word = (internShape(s.keys) << 3) | TAG_REC
+        const body = s.keys.map((k, i) => `${JSON.stringify(k)}: ${fields[i]}()`).join(', ')
+        decFns.push(`function ${name}() { if (R.rd[R.rp] !== ${word}) return D(); R.rp++; return { ${body} } }`)
+        break
+      }
+    }
+    return name
+  }
+
+  const enc = encoderFor(shape)
+  const dec = decoderFor(shape)
+  const make = new Function(
+    'P',
+    'R',
+    'G',
+    'D',
+    'grow',
+    `${encFns.join('\n')}\n${decFns.join('\n')}\nreturn { enc: ${enc}, dec: ${dec} }`,
+  ) as (
+    w: typeof W,
+    r: typeof R,
+    g: typeof encodeGeneric,
+    d: typeof decodeGeneric,
+    grow: () => void,
+  ) => { enc: (v: unknown) => void; dec: () => unknown }
+  const compiled = make(W, R, encodeGeneric, decodeGeneric, grow)
+  return {
+    encode(v) {
+      W.pos = 0
+      compiled.enc(v)
+    },
+    decode(src, at) {
+      R.rd = src
+      R.rp = at
+      return compiled.dec()
+    },
+  }
+}
+
+/** The generic codec, with no compiled shapes (for tests and odd states). */
+export const genericCodec: Codec = {
+  encode(v) {
+    W.pos = 0
+    encodeGeneric(v)
+  },
+  decode(src, at) {
+    R.rd = src
+    R.rp = at
+    return decodeGeneric()
+  },
+}
