@@ -15,9 +15,9 @@ function expectPath(g: Graph, path: readonly number[]): number[] {
   return nodes
 }
 
-describe('explorer against a naive reference on random graphs', () => {
+describe.each(['vectors', 'objects'] as const)('explorer (%s) against a naive reference on random graphs', (representation) => {
   test.prop([graphArb], { numRuns: 300 })('BFS: same distinct count, same verdict, shortest invariant counterexample', (g) => {
-    const r = explore(graphModel(g), { checkDeadlock: false })
+    const r = explore(graphModel(g), { checkDeadlock: false, representation })
     const shortestBad = naiveShortest(g, (v) => g.bad.has(v))
     if (shortestBad === undefined) {
       expect(r.verdict).toBe('holds')
@@ -35,7 +35,7 @@ describe('explorer against a naive reference on random graphs', () => {
 
   test.prop([graphArb], { numRuns: 300 })('BFS: shortest deadlock counterexample', (g) => {
     const clean = { ...g, bad: new Set<number>() }
-    const r = explore(graphModel(clean), {})
+    const r = explore(graphModel(clean), { representation })
     const shortest = naiveShortest(clean, isDeadEnd(clean))
     if (shortest === undefined) {
       expect(r.verdict).toBe('holds')
@@ -51,8 +51,8 @@ describe('explorer against a naive reference on random graphs', () => {
   })
 
   test.prop([graphArb], { numRuns: 300 })('DFS: same verdict and distinct count as BFS, valid counterexample', (g) => {
-    const bfs = explore(graphModel(g), { checkDeadlock: false })
-    const dfs = explore(graphModel(g), { checkDeadlock: false, strategy: 'dfs' })
+    const bfs = explore(graphModel(g), { checkDeadlock: false, representation })
+    const dfs = explore(graphModel(g), { checkDeadlock: false, strategy: 'dfs', representation })
     expect(dfs.verdict).toBe(bfs.verdict)
     if (dfs.verdict === 'holds') expect(dfs.stats.distinct).toBe(bfs.stats.distinct)
     if (dfs.verdict === 'violated') {
@@ -64,9 +64,9 @@ describe('explorer against a naive reference on random graphs', () => {
   test.prop([graphArb, fc.integer({ min: 1, max: 10 })], { numRuns: 200 })('a limit is never a proof', (g, limit) => {
     const clean = { ...g, bad: new Set<number>() }
     const reachable = naiveDistances(clean)
-    const r = explore(graphModel(clean), { checkDeadlock: false, maxStates: limit })
+    const r = explore(graphModel(clean), { checkDeadlock: false, maxStates: limit, representation })
     expect(r.verdict).toBe(reachable.size > limit ? 'limit' : 'holds')
-    const depth = explore(graphModel(clean), { checkDeadlock: false, maxDepth: 2 })
+    const depth = explore(graphModel(clean), { checkDeadlock: false, maxDepth: 2, representation })
     const deeper = [...reachable].some(([v, d]) => d >= 2 && g.edges[v]!.length > 0)
     expect(depth.verdict).toBe(deeper ? 'limit' : 'holds')
   })

@@ -317,7 +317,7 @@ export function compileCodec(samples: readonly unknown[]): Codec {
         const fields = s.fields.map(encoderFor)
         const word = (internShape(s.keys) << 3) | TAG_REC
         const reads = s.keys.map((k, i) => `const f${i} = v[${JSON.stringify(k)}];`).join(' ')
-        const undef = s.keys.map((_, i) => `f${i} === undefined`).join(' || ')
+        const undef = s.keys.map((_, i) => `f${i} === undefined`).join(' || ') || 'false'
         const writes = fields.map((f, i) => `${f}(f${i});`).join(' ')
         encFns.push(
           `function ${name}(v) { if (typeof v !== 'object' || v === null || Array.isArray(v) || v instanceof Map || v instanceof Set) { G(v); return } ` +

@@ -22,6 +22,7 @@ export interface CheckCliOptions {
   readonly json?: string
   readonly modelFile?: string
   readonly deadlock: boolean
+  readonly representation: 'vectors' | 'objects'
   readonly quiet?: boolean
 }
 
@@ -50,6 +51,7 @@ export async function checkCommand(modelName: string | undefined, o: CheckCliOpt
     ...(o.modelFile !== undefined ? { modelFile: o.modelFile } : {}),
     strategy,
     checkDeadlock: o.deadlock,
+    representation: o.representation,
     ...optionalNumber('maxStates', o.maxStates, '--max-states'),
     ...optionalNumber('maxDepth', o.maxDepth, '--max-depth'),
     ...optionalNumber('timeLimitSec', o.timeLimit, '--time-limit'),

@@ -37,6 +37,11 @@ function program(setExit: (code: number) => void): Command {
     .option('--max-depth <n>', 'do not expand states deeper than this (verdict limit, exit 3)')
     .option('--time-limit <s>', 'stop after this many seconds (verdict limit, exit 3)')
     .option('--no-deadlock', 'do not report states without enabled actions')
+    .addOption(
+      new Option('--representation <how>', 'frontier of encoded state vectors, or of immutable state objects (immer next)')
+        .choices(['vectors', 'objects'])
+        .default('vectors'),
+    )
     .option('--trace-out <file>', 'where to write the counterexample (default: traces/MODEL[.MUTATIONS].PROPERTY.itf.json)')
     .option('--json <file>', 'write the result and statistics as JSON')
     .option('-q, --quiet', 'no progress on stderr')

@@ -1,0 +1,63 @@
+import { fc, test } from '@fast-check/vitest'
+import { describe, expect } from 'vitest'
+import { compileCodec, encodedWords, genericCodec } from '../src/checker/codec.ts'
+import { deepEqual } from '../src/checker/equal.ts'
+import { valueArb } from './values.ts'
+
+function words(codec: { encode(v: unknown): void }, v: unknown): number[] {
+  codec.encode(v)
+  return [...encodedWords()]
+}
+
+function decodeAll(codec: ReturnType<typeof compileCodec>, v: unknown): unknown {
+  codec.encode(v)
+  return codec.decode(Int32Array.from(encodedWords()), 0)
+}
+
+const threadArb = fc.record({ pc: fc.constantFrom('idle', 'waiting', 'critical', 'other'), ticket: fc.integer({ min: -5, max: 5 }) })
+const ticketLike = fc.record({ head: fc.integer(), tail: fc.oneof(fc.integer(), fc.constant('x')), threads: fc.array(threadArb, { maxLength: 5 }) })
+
+describe('state vectors', () => {
+  test.prop([valueArb])('generic: decode(encode(v)) equals v', (v) => {
+    expect(deepEqual(decodeAll(genericCodec as ReturnType<typeof compileCodec>, v), v)).toBe(true)
+  })
+
+  test.prop([valueArb, valueArb])('a codec compiled for one shape encodes any value as the generic codec does', (sample, v) => {
+    const c = compileCodec([sample])
+    expect(words(c, v)).toEqual(words(genericCodec, v))
+    expect(deepEqual(decodeAll(c, v), v)).toBe(true)
+  })
+
+  const sample = { head: 0, tail: 0, threads: [{ pc: 'idle', ticket: 0 }] }
+  test.prop([ticketLike])('compiled for a ticket state: same words as generic, exact round trip', (v) => {
+    const c = compileCodec([sample])
+    expect(words(c, v)).toEqual(words(genericCodec, v))
+    expect(deepEqual(decodeAll(c, v), v)).toBe(true)
+  })
+
+  test('values off the compiled shape are still told apart', () => {
+    const c = compileCodec([sample])
+    const variants: unknown[] = [
+      sample,
+      { ...sample, extra: 1 },
+      { head: 0, tail: 0 },
+      { head: 0, tail: 0, threads: [{ pc: 'idle' }] },
+      { head: 0, tail: 0, threads: [{ pc: 'idle', ticket: 0, more: true }] },
+      { head: 0, tail: undefined, threads: [] },
+      { head: 2 ** 40, tail: 0, threads: [] },
+      { head: 0.5, tail: 0, threads: [] },
+      { head: 0, tail: 0, threads: new Map([[1, 2]]) },
+    ]
+    const encoded = new Set(variants.map((v) => words(c, v).join(',')))
+    expect(encoded.size).toBe(variants.length)
+    for (const v of variants) expect(deepEqual(decodeAll(c, v), v)).toBe(true)
+  })
+
+  test('Maps and Sets encode the same whatever their insertion order', () => {
+    const a = new Map<unknown, unknown>([[2, 'b'], ['k', [1]], [1, 'a']])
+    const b = new Map<unknown, unknown>([[1, 'a'], [2, 'b'], ['k', [1]]])
+    expect(words(genericCodec, a)).toEqual(words(genericCodec, b))
+    expect(words(genericCodec, new Set([3, 1, 2]))).toEqual(words(genericCodec, new Set([1, 2, 3])))
+    expect(words(genericCodec, { x: 1, y: 2 })).toEqual(words(genericCodec, { y: 2, x: 1 }))
+  })
+})
