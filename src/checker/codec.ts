@@ -36,30 +36,29 @@ const SMALL = 1 << 28
 
 // ---- interning (process-wide, so ids are stable within a run) ----
 
-const strIds = new Map<string, number>()
-const strs: string[] = []
-function internString(s: string): number {
-  let id = strIds.get(s)
-  if (id === undefined) {
-    id = strs.length
-    strs.push(s)
-    strIds.set(s, id)
+/** Dense ids for values met once and looked up often (strings, record key lists). */
+class Interner<T> {
+  private readonly ids = new Map<string, number>()
+  readonly items: T[] = []
+
+  id(key: string, item: T): number {
+    let id = this.ids.get(key)
+    if (id === undefined) {
+      id = this.items.length
+      this.items.push(item)
+      this.ids.set(key, id)
+    }
+    return id
   }
-  return id
 }
 
-const shapeIds = new Map<string, number>()
-const shapeKeys: (readonly string[])[] = []
-function internShape(sortedKeys: readonly string[]): number {
-  const sig = sortedKeys.join('\u0000')
-  let id = shapeIds.get(sig)
-  if (id === undefined) {
-    id = shapeKeys.length
-    shapeKeys.push(sortedKeys)
-    shapeIds.set(sig, id)
-  }
-  return id
-}
+const strings = new Interner<string>()
+const strs = strings.items
+const internString = (s: string): number => strings.id(s, s)
+
+const shapes = new Interner<readonly string[]>()
+const shapeKeys = shapes.items
+const internShape = (sortedKeys: readonly string[]): number => shapes.id(sortedKeys.join('\u0000'), sortedKeys)
 
 // ---- the output buffer ----
 
