@@ -35,6 +35,18 @@ describe('state vectors', () => {
     expect(deepEqual(decodeAll(c, v), v)).toBe(true)
   })
 
+  const queueSample = { pages: new Map([[0, [{ ts: 1, kernel: 0, heavy: false }]]]), heavy: [] }
+  const entryArb = fc.record({ ts: fc.integer({ min: 0, max: 9 }), kernel: fc.integer({ min: 0, max: 3 }), heavy: fc.boolean() })
+  const queuesArb = fc.record({
+    pages: fc.uniqueArray(fc.tuple(fc.integer({ min: -3, max: 3 }), fc.array(entryArb, { maxLength: 3 })), { selector: ([k]) => k, maxLength: 4 }).map((e) => new Map(e)),
+    heavy: fc.array(entryArb, { maxLength: 2 }),
+  })
+  test.prop([fc.oneof(queuesArb, valueArb)])('compiled for integer-keyed Maps: same words as generic, exact round trip', (v) => {
+    const c = compileCodec([queueSample])
+    expect(words(c, v)).toEqual(words(genericCodec, v))
+    expect(deepEqual(decodeAll(c, v), v)).toBe(true)
+  })
+
   test('values off the compiled shape are still told apart', () => {
     const c = compileCodec([sample])
     const variants: unknown[] = [

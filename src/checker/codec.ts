@@ -218,6 +218,8 @@ type Shape =
   | { readonly kind: 'enum'; readonly values: readonly string[] }
   | { readonly kind: 'record'; readonly keys: readonly string[]; readonly fields: readonly Shape[] }
   | { readonly kind: 'array'; readonly elem: Shape }
+  /** A Map with integer keys (encoded in key order, as the generic encoder sorts them). */
+  | { readonly kind: 'intMap'; readonly value: Shape }
   | { readonly kind: 'any' }
 
 const ANY: Shape = { kind: 'any' }
@@ -230,6 +232,13 @@ function inferShape(samples: readonly unknown[]): Shape {
   if (samples.every((v) => typeof v === 'string')) return { kind: 'enum', values: [...new Set(samples as string[])] }
   if (samples.every((v) => Array.isArray(v))) {
     return { kind: 'array', elem: inferShape((samples as unknown[][]).flat(1)) }
+  }
+  if (samples.every((v) => v instanceof Map)) {
+    const maps = samples as Map<unknown, unknown>[]
+    if (maps.every((m) => [...m.keys()].every((k) => typeof k === 'number' && (k | 0) === k && k >= -SMALL && k < SMALL))) {
+      return { kind: 'intMap', value: inferShape(maps.flatMap((m) => [...m.values()])) }
+    }
+    return ANY
   }
   if (samples.every(isPlainRecord)) {
     const keys = Object.keys(samples[0] as object).sort()
@@ -312,6 +321,17 @@ export function compileCodec(samples: readonly unknown[]): Codec {
         )
         break
       }
+      case 'intMap': {
+        const val = encoderFor(s.value)
+        encFns.push(
+          `function ${name}(v) { if (!(v instanceof Map)) { G(v); return } ` +
+            `const keys = []; for (const k of v.keys()) { if (typeof k !== 'number' || (k | 0) !== k || k < ${-SMALL} || k >= ${SMALL}) { G(v); return } keys.push(k) } ` +
+            `if (keys.length > 1) keys.sort((a, b) => a - b); ` +
+            `if (P.pos === P.buf.length) grow(); P.buf[P.pos++] = (keys.length << 3) | ${TAG_MAP}; ` +
+            `for (let i = 0; i < keys.length; i++) { const k = keys[i]; if (P.pos === P.buf.length) grow(); P.buf[P.pos++] = k << 3; ${val}(v.get(k)) } }`,
+        )
+        break
+      }
       case 'record': {
         const fields = s.fields.map(encoderFor)
         const word = (internShape(s.keys) << 3) | TAG_REC
@@ -345,6 +365,14 @@ export function compileCodec(samples: readonly unknown[]): Codec {
         const el = decoderFor(s.elem)
         decFns.push(
           `function ${name}() { const w = R.rd[R.rp]; if ((w & 7) !== ${TAG_ARR}) return D(); R.rp++; const n = w >> 3; const a = new Array(n); for (let i = 0; i < n; i++) a[i] = ${el}(); return a }`,
+        )
+        break
+      }
+      case 'intMap': {
+        const val = decoderFor(s.value)
+        decFns.push(
+          `function ${name}() { const w = R.rd[R.rp]; if ((w & 7) !== ${TAG_MAP}) return D(); R.rp++; const n = w >> 3; const m = new Map(); ` +
+            `for (let i = 0; i < n; i++) { const k = D(); m.set(k, ${val}()) } return m }`,
         )
         break
       }

@@ -159,9 +159,25 @@ export function explore(model: AnyModel, opts: ExploreOptions = {}): ExploreResu
   }
 
   // What is fingerprinted: the state vector of view(symmetry(s)), or of s itself, in
-  // which case the same words go into the frontier.
-  const codec: Codec = compileCodec(model.init().map((s0) => (view ? view(symmetry ? symmetry(s0) : s0) : s0)))
-  const stateCodec: Codec = view || symmetry ? compileCodec(model.init()) : codec
+  // which case the same words go into the frontier. The codecs are compiled for the
+  // shapes of the initial states, then once more for the first SAMPLES states reached
+  // (queues and channels are often empty at first); encodings are canonical, so the
+  // switch changes speed only.
+  const SAMPLES = 512
+  const samples: unknown[] = [...model.init()]
+  const viewOf = (s: unknown): unknown => (view ? view(symmetry ? symmetry(s) : s) : symmetry ? symmetry(s) : s)
+  let codec: Codec = compileCodec(samples.map(viewOf))
+  let stateCodec: Codec = view || symmetry ? compileCodec(samples) : codec
+  let learning = true
+  function learnShape(s: unknown): void {
+    samples.push(s)
+    if (samples.length < SAMPLES) return
+    const separate = stateCodec !== codec
+    codec = compileCodec(samples.map(viewOf))
+    stateCodec = separate ? compileCodec(samples) : codec
+    learning = false
+    samples.length = 0
+  }
   const recipe = (model.next as Partial<Reducer<unknown, Action>>).recipe
   const lifo = strategy === 'dfs'
   const vectors = opts.representation !== 'objects'
@@ -172,7 +188,8 @@ export function explore(model: AnyModel, opts: ExploreOptions = {}): ExploreResu
   /** Registers a state; returns its id, or -1 when already visited. */
   function discover(s: unknown, parent: number, action: number): number {
     if (vectors) {
-      codec.encode(view ? view(symmetry ? symmetry(s) : s) : symmetry ? symmetry(s) : s)
+      if (learning) learnShape(s)
+      codec.encode(viewOf(s))
       fingerprintWords(encodedBuffer(), encodedLength())
     } else {
       const c = symmetry ? symmetry(s) : s

@@ -3,7 +3,10 @@
  * action. `reducer(recipe)` turns one into the pure `next(state, action)` of the Model
  * API; the recipe stays attached so that an engine can apply the same rule another way.
  */
-import { produce, type Draft } from 'immer'
+import { enableMapSet, produce, type Draft } from 'immer'
+
+// States may hold Maps and Sets (queues created on demand, sets of kernels).
+enableMapSet()
 
 export type Recipe<S, A> = (draft: Draft<S>, action: A) => void
 

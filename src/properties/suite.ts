@@ -19,6 +19,8 @@ export interface ProofEntry {
   readonly maxStates?: number
 }
 
+const lamportCi = { kernels: 3, pages: 1, heavy: true, requests: 1, atomicTimestamp: true }
+
 export const proofs: readonly ProofEntry[] = [
   {
     id: 'ticket',
@@ -44,6 +46,77 @@ export const proofs: readonly ProofEntry[] = [
       finding: 'more threads than ticket values: a ticket wraps onto one still held (why Linux sizes tickets to NR_CPUS)',
     },
     suites: ['ci', 'full'],
+  },
+  {
+    id: 'lamport',
+    model: 'lamport',
+    params: lamportCi,
+    expect: { holds: true },
+    suites: ['ci', 'full'],
+  },
+  {
+    id: 'lamport/gcCountsHeavyCopies',
+    model: 'lamport',
+    params: { ...lamportCi, gcCountsHeavyCopies: true },
+    expect: { holds: true },
+    suites: ['ci', 'full'],
+  },
+  {
+    id: 'lamport/faithful',
+    model: 'lamport',
+    params: { ...lamportCi, atomicTimestamp: false },
+    expect: {
+      violates: 'pageMutualExclusion',
+      finding:
+        'a timestamp taken before the REQUEST is sent (fetch-and-add in the faulting thread, handlers in a work queue): ' +
+        'the kernel ACKs a later request first, and both requesters enter (000 5.7.4)',
+    },
+    suites: ['ci', 'full'],
+  },
+  {
+    id: 'lamport/broadcastSteps',
+    model: 'lamport',
+    params: { ...lamportCi, atomicBroadcast: false },
+    expect: {
+      violates: 'pageMutualExclusion',
+      finding:
+        'even with an atomic timestamp, a REQUEST sent one kernel at a time lets the requester ACK a later request ' +
+        'on the channel to a kernel its REQUEST has not reached yet: both requesters enter',
+    },
+    suites: ['ci', 'full'],
+  },
+  ...(['noHeavyMirror', 'noCopyOnCreate', 'unorderedChannels', 'noAckWait', 'appendQueue', 'noGc'] as const).map(
+    (m): ProofEntry => ({
+      id: `lamport/${m}`,
+      model: 'lamport',
+      params: lamportCi,
+      mutations: [m],
+      expect: {
+        violates: {
+          noHeavyMirror: 'heavyExclusion',
+          noCopyOnCreate: 'queuesAgreeWhenDrained',
+          unorderedChannels: 'pageMutualExclusion',
+          noAckWait: 'pageMutualExclusion',
+          appendQueue: 'queuesOrdered',
+          noGc: 'noQueueLeftAtEnd',
+        }[m],
+      },
+      suites: ['ci', 'full'],
+    }),
+  ),
+  {
+    id: 'lamport/2pages',
+    model: 'lamport',
+    params: { ...lamportCi, pages: 2 },
+    expect: { holds: true },
+    suites: ['full'],
+  },
+  {
+    id: 'lamport/2requests',
+    model: 'lamport',
+    params: { ...lamportCi, requests: 2 },
+    expect: { holds: true },
+    suites: ['full'],
   },
   {
     id: 'ticket/reference',

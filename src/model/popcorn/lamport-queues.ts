@@ -1,0 +1,126 @@
+/**
+ * Lamport's distributed mutual exclusion as Popcorn uses it (seed
+ * 000_e5bbc95a2ea9d194.txt, 5.7.4 "Concurrent Mapping Retrieval" and 5.7.5 "Virtual Memory
+ * Area Modification"): the queues one kernel keeps for one distributed process.
+ *
+ * - A per-page queue exists on demand: created when the kernel needs the page's lock or
+ *   receives a REQUEST for it, garbage collected when it holds no REQUEST entries.
+ * - One heavy queue per process. A heavy entry is also entered, in timestamp order, into
+ *   every per-page queue that exists; a per-page queue created later receives a copy of
+ *   every heavy entry; removing a heavy entry removes it everywhere.
+ * - A page lock is held when the holder's entry heads that page's queue; the heavy lock
+ *   when its entry heads the heavy queue and every per-page queue.
+ *
+ * Whether heavy copies count as REQUEST entries for garbage collection is left open by the
+ * thesis: parameter `gcCountsHeavyCopies` (false: a queue holding only heavy copies is
+ * collected, since the heavy queue can always copy them in again).
+ *
+ * These are immer recipe helpers over a draft of `ProcessQueues`.
+ */
+import type { Draft } from 'immer'
+
+/** The heavy lock's resource id; pages are 0, 1, ... */
+export const HEAVY = -1
+
+export interface QueueEntry {
+  readonly ts: number
+  readonly kernel: number
+  /** A heavy request (in the heavy queue, or its copy in a per-page queue). */
+  readonly heavy: boolean
+}
+
+export interface ProcessQueues {
+  readonly heavy: readonly QueueEntry[]
+  /** The per-page queues that exist on this kernel, by page. */
+  readonly pages: ReadonlyMap<number, readonly QueueEntry[]>
+}
+
+export interface QueueOptions {
+  /** Mutation `noHeavyMirror`: heavy entries are never copied into per-page queues. */
+  readonly mirrorHeavy: boolean
+  /** Mutation `noCopyOnCreate`: a per-page queue created later gets no heavy entries. */
+  readonly copyOnCreate: boolean
+  /** Mutation `appendQueue`: entries are appended, not put in timestamp order. */
+  readonly ordered: boolean
+  /** Mutation `noGc`: per-page queues are never garbage collected. */
+  readonly collect: boolean
+  readonly gcCountsHeavyCopies: boolean
+}
+
+export function emptyQueues(): ProcessQueues {
+  return { heavy: [], pages: new Map() }
+}
+
+export function before(a: QueueEntry, b: QueueEntry): boolean {
+  return a.ts < b.ts || (a.ts === b.ts && a.kernel < b.kernel)
+}
+
+function insertOrdered(q: QueueEntry[], e: QueueEntry, o: QueueOptions): void {
+  let i = q.length
+  if (o.ordered) while (i > 0 && before(e, q[i - 1]!)) i--
+  q.splice(i, 0, { ...e })
+}
+
+function removeEntry(q: QueueEntry[], ts: number, kernel: number): void {
+  const i = q.findIndex((e) => e.ts === ts && e.kernel === kernel)
+  if (i >= 0) q.splice(i, 1)
+}
+
+/** The page's queue, created (with copies of the heavy entries) when it does not exist. */
+function pageQueue(d: Draft<ProcessQueues>, page: number, o: QueueOptions): QueueEntry[] {
+  let q = d.pages.get(page) as QueueEntry[] | undefined
+  if (q === undefined) {
+    d.pages.set(page, o.mirrorHeavy && o.copyOnCreate ? d.heavy.map((e) => ({ ...e })) : [])
+    q = d.pages.get(page) as QueueEntry[]
+  }
+  return q
+}
+
+/** Enters a request for `res` (a page, or HEAVY) into this kernel's queues. */
+export function enqueue(d: Draft<ProcessQueues>, res: number, e: Omit<QueueEntry, 'heavy'>, o: QueueOptions): void {
+  if (res === HEAVY) {
+    const entry = { ...e, heavy: true }
+    insertOrdered(d.heavy as QueueEntry[], entry, o)
+    if (o.mirrorHeavy) for (const q of d.pages.values()) insertOrdered(q as QueueEntry[], entry, o)
+  } else {
+    insertOrdered(pageQueue(d, res, o), { ...e, heavy: false }, o)
+  }
+}
+
+/** Removes a request for `res` everywhere on this kernel, then collects empty page queues. */
+export function dequeue(d: Draft<ProcessQueues>, res: number, ts: number, kernel: number, o: QueueOptions): void {
+  if (res === HEAVY) {
+    removeEntry(d.heavy as QueueEntry[], ts, kernel)
+    for (const q of d.pages.values()) removeEntry(q as QueueEntry[], ts, kernel)
+  } else {
+    const q = d.pages.get(res) as QueueEntry[] | undefined
+    if (q !== undefined) removeEntry(q, ts, kernel)
+  }
+  collect(d, o)
+}
+
+function collect(d: Draft<ProcessQueues>, o: QueueOptions): void {
+  if (!o.collect) return
+  for (const [p, q] of [...d.pages]) if (!q.some((e) => !e.heavy || o.gcCountsHeavyCopies)) d.pages.delete(p)
+}
+
+function heads(q: readonly QueueEntry[] | undefined, ts: number, kernel: number): boolean {
+  const h = q?.[0]
+  return h !== undefined && h.ts === ts && h.kernel === kernel
+}
+
+/** Does the request (res, ts, kernel) hold its lock on this kernel's queues? */
+export function atHead(q: ProcessQueues, res: number, ts: number, kernel: number): boolean {
+  if (res !== HEAVY) return heads(q.pages.get(res), ts, kernel)
+  if (!heads(q.heavy, ts, kernel)) return false
+  for (const pq of q.pages.values()) if (!heads(pq, ts, kernel)) return false
+  return true
+}
+
+/**
+ * What a kernel's queue for `page` holds, or would hold if it were created now (the
+ * heavy entries it would copy): how two kernels' page queues are compared.
+ */
+export function effectivePageQueue(q: ProcessQueues, page: number, o: QueueOptions): readonly QueueEntry[] {
+  return q.pages.get(page) ?? (o.mirrorHeavy ? q.heavy : [])
+}
