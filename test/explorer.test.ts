@@ -72,6 +72,37 @@ describe.each(['vectors', 'objects'] as const)('explorer (%s) against a naive re
   })
 })
 
+describe('transition properties and measures against the naive reference', () => {
+  test.prop([graphArb, fc.integer({ min: 0, max: 6 })], { numRuns: 300 })('a forbidden step is found on a shortest path', (g, k) => {
+    // forbidden: a step from v to w with (v + w) % 7 === k
+    const bad = (v: number, w: number) => (v + w) % 7 === k
+    const m = { ...graphModel({ ...g, bad: new Set<number>() }), transitionInvariants: { step: (s: { node: number }, _a: unknown, t: { node: number }) => !bad(s.node, t.node) || `step ${s.node}->${t.node}` } }
+    const r = explore(m, { checkDeadlock: false })
+    let best: number | undefined
+    for (const [v, d] of naiveDistances(g)) for (const w of g.edges[v]!) if (bad(v, w) && (best === undefined || d + 1 < best)) best = d + 1
+    if (best === undefined) expect(r.verdict).toBe('holds')
+    else {
+      expect(r.verdict).toBe('violated')
+      if (r.verdict !== 'violated') return
+      expect(r.violation.kind).toBe('transition')
+      expect(r.violation.path.length - 1).toBe(best)
+      const nodes = expectPath(g, r.violation.path)
+      expect(bad(nodes.at(-2)!, nodes.at(-1)!)).toBe(true)
+    }
+  })
+
+  test.prop([graphArb], { numRuns: 300 })('a measure reports the largest reachable value and a path to it', (g) => {
+    const weight = (v: number) => (v * 37) % 11
+    const m = { ...graphModel({ ...g, bad: new Set<number>() }), measures: { weight: (s: { node: number }) => weight(s.node) } }
+    const r = explore(m, { checkDeadlock: false })
+    const max = Math.max(...[...naiveDistances(g).keys()].map(weight))
+    expect(r.stats.measures).toHaveLength(1)
+    expect(r.stats.measures[0]!.max).toBe(max)
+    const nodes = expectPath(g, r.stats.measures[0]!.path)
+    expect(weight(nodes.at(-1)!)).toBe(max)
+  })
+})
+
 describe('explorer statistics', () => {
   test('coverage flags an action type that never fired', () => {
     const g: Graph = { n: 2, edges: [[1], []], init: [0], bad: new Set(), terminal: new Set([1]) }

@@ -22,24 +22,30 @@ export interface CheckOutcome {
   readonly result: ExploreResult
   readonly trace?: Trace
   readonly itf?: Json
+  /** A trace to the largest value of each measure, by measure name. */
+  readonly witnesses: Readonly<Record<string, Json>>
 }
 
 export function runCheck(req: CheckRequest): CheckOutcome {
   const model = req.factory.create(req.params, req.mutations)
   const result = explore(model, req)
-  if (result.verdict !== 'violated') return { model, result }
-  const v = result.violation
-  const trace = rebuildTrace(model, v.path)
-  const meta: TraceMeta = {
+  const base: TraceMeta = {
     model: req.factory.name,
     ...(req.modelFile !== undefined ? { modelFile: req.modelFile } : {}),
     params: paramsToJson(req.params),
     mutations: [...req.mutations],
-    property: v.property,
-    propertyKind: v.kind,
-    message: v.message,
     toolVersion: TOOL_VERSION,
   }
   const describe = model.describe?.bind(model)
-  return { model, result, trace, itf: toItf(meta, trace.states, trace.actions, describe) }
+  const witnesses: Record<string, Json> = {}
+  for (const m of result.stats.measures) {
+    if (m.path.length === 0) continue
+    const t = rebuildTrace(model, m.path)
+    witnesses[m.name] = toItf({ ...base, measure: { name: m.name, value: m.max } }, t.states, t.actions, describe)
+  }
+  if (result.verdict !== 'violated') return { model, result, witnesses }
+  const v = result.violation
+  const trace = rebuildTrace(model, v.path)
+  const meta: TraceMeta = { ...base, property: v.property, propertyKind: v.kind, message: v.message }
+  return { model, result, trace, itf: toItf(meta, trace.states, trace.actions, describe), witnesses }
 }

@@ -61,9 +61,18 @@ export interface ExploreStats {
   /** TLC's optimistic estimate: distinct * (generated - distinct) / 2^64. */
   collisionProbability: number
   coverage: ActionCoverage[]
+  /** Largest value of each of the model's measures over the states reached. */
+  measures: MeasureResult[]
 }
 
-export type PropertyKind = 'invariant' | 'deadlock'
+export interface MeasureResult {
+  readonly name: string
+  readonly max: number
+  /** Action indices to a state with that value (as in `Violation.path`). */
+  readonly path: readonly number[]
+}
+
+export type PropertyKind = 'invariant' | 'transition' | 'deadlock'
 
 export interface Violation {
   readonly property: string
@@ -86,6 +95,8 @@ class Found {
     readonly kind: PropertyKind,
     readonly message: string,
     readonly id: number,
+    /** For a transition property: the index of the action taken from state `id`. */
+    readonly action?: number,
   ) {}
 }
 
@@ -105,6 +116,10 @@ export function explore(model: AnyModel, opts: ExploreOptions = {}): ExploreResu
   const visited = new FingerprintSet()
   const log = new StateLog()
   const invariants = Object.entries(model.invariants)
+  const transitionInvariants = Object.entries(model.transitionInvariants ?? {})
+  const measures = Object.entries(model.measures ?? {})
+  const measureMax = measures.map(() => -Infinity)
+  const measureId = measures.map(() => -1)
   const constraint = model.constraint?.bind(model)
   const terminal = model.terminal?.bind(model)
   const symmetry = model.symmetry?.bind(model)
@@ -155,6 +170,11 @@ export function explore(model: AnyModel, opts: ExploreOptions = {}): ExploreResu
       peakRssBytes: peakRss,
       collisionProbability: (distinct * Math.max(0, generated - distinct)) / 2 ** 64,
       coverage: typeNames.map((type, i) => ({ type, fired: fired[i]!, distinct: fresh[i]! })),
+      measures: measures.map(([name], i) => ({
+        name,
+        max: measureMax[i]!,
+        path: measureId[i]! >= 0 ? log.path(measureId[i]!) : [],
+      })),
     }
   }
 
@@ -202,6 +222,13 @@ export function explore(model: AnyModel, opts: ExploreOptions = {}): ExploreResu
       const [name, inv] = invariants[i]!
       const r = inv(s)
       if (r !== true) throw new Found(name, 'invariant', r, id)
+    }
+    for (let i = 0; i < measures.length; i++) {
+      const v = measures[i]![1](s)
+      if (v > measureMax[i]!) {
+        measureMax[i] = v
+        measureId[i] = id
+      }
     }
     return id
   }
@@ -253,13 +280,19 @@ export function explore(model: AnyModel, opts: ExploreOptions = {}): ExploreResu
         const a = acts[i]!
         let t: unknown
         if (vectors && recipe) {
-          // the recipe edits a private copy: the decoded state itself for the last action
-          t = i === last ? s : stateCodec.decode(vf.current, 0)
+          // the recipe edits a private copy: the decoded state itself for the last action,
+          // unless a transition property still needs to read it
+          t = i === last && transitionInvariants.length === 0 ? s : stateCodec.decode(vf.current, 0)
           recipe(t, a)
         } else {
           t = model.next(s, a)
         }
         generated++
+        for (let j = 0; j < transitionInvariants.length; j++) {
+          const [name, inv] = transitionInvariants[j]!
+          const r = inv(s, a, t)
+          if (r !== true) throw new Found(name, 'transition', r, id, i)
+        }
         let ti = typeIndex.get(a.type)
         if (ti === undefined) ti = indexOfType(a.type)
         fired[ti]!++
@@ -272,7 +305,9 @@ export function explore(model: AnyModel, opts: ExploreOptions = {}): ExploreResu
     }
   } catch (e) {
     if (e instanceof Found) {
-      const violation = { property: e.property, kind: e.kind, message: e.message, path: log.path(e.id) }
+      const path = log.path(e.id)
+      if (e.action !== undefined) path.push(e.action)
+      const violation = { property: e.property, kind: e.kind, message: e.message, path }
       return { verdict: 'violated', violation, stats: stats() }
     }
     if (e instanceof Stop) return { verdict: 'limit', limit: e.limit, stats: stats() }

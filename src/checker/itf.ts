@@ -24,8 +24,10 @@ export interface TraceMeta {
   readonly mutations: readonly string[]
   /** The violated property, absent for a plain (non-violating) trace. */
   readonly property?: string
-  readonly propertyKind?: 'invariant' | 'deadlock'
+  readonly propertyKind?: 'invariant' | 'transition' | 'deadlock'
   readonly message?: string
+  /** A witness trace: it reaches the largest value of this measure. */
+  readonly measure?: { readonly name: string; readonly value: number }
   readonly toolVersion: string
 }
 
@@ -150,6 +152,7 @@ function encodeMeta(m: TraceMeta): Json {
   if (m.property !== undefined) out['property'] = m.property
   if (m.propertyKind !== undefined) out['propertyKind'] = m.propertyKind
   if (m.message !== undefined) out['message'] = m.message
+  if (m.measure !== undefined) out['measure'] = { name: m.measure.name, value: m.measure.value }
   return out
 }
 
@@ -179,7 +182,13 @@ export function parseItf(text: string, source: string): ParsedTrace {
   const property = m['property']
   if (property !== undefined && typeof property !== 'string') fail('#meta.property is not a string')
   const kind = m['propertyKind']
-  if (kind !== undefined && kind !== 'invariant' && kind !== 'deadlock') fail('#meta.propertyKind is not invariant or deadlock')
+  if (kind !== undefined && kind !== 'invariant' && kind !== 'transition' && kind !== 'deadlock') {
+    fail('#meta.propertyKind is not invariant, transition or deadlock')
+  }
+  const measure = m['measure']
+  if (measure !== undefined && (!isRecord(measure) || typeof measure['name'] !== 'string' || typeof measure['value'] !== 'number')) {
+    fail('#meta.measure is not {name, value}')
+  }
   const vars = j['vars']
   if (!Array.isArray(vars) || !vars.every((x) => typeof x === 'string')) return fail('vars is not a list of names')
   const states = j['states']
@@ -224,8 +233,9 @@ export function parseItf(text: string, source: string): ParsedTrace {
     toolVersion: typeof m['toolVersion'] === 'string' ? m['toolVersion'] : 'unknown',
     ...(typeof m['modelFile'] === 'string' ? { modelFile: m['modelFile'] } : {}),
     ...(typeof property === 'string' ? { property } : {}),
-    ...(kind === 'invariant' || kind === 'deadlock' ? { propertyKind: kind } : {}),
+    ...(kind === 'invariant' || kind === 'transition' || kind === 'deadlock' ? { propertyKind: kind } : {}),
     ...(typeof m['message'] === 'string' ? { message: m['message'] } : {}),
+    ...(isRecord(measure) ? { measure: { name: measure['name'] as string, value: measure['value'] as number } } : {}),
   }
   return { meta, vars: stateVarNames, steps }
 }

@@ -24,6 +24,13 @@ export interface Model<S, A extends Action = Action> {
   next(s: S, a: A): S
   /** Safety properties checked at every reachable state. */
   readonly invariants: Readonly<Record<string, (s: S) => Check>>
+  /**
+   * Safety properties of a step (TLA+'s [][A]_v): checked on every transition taken,
+   * including those that lead to a state already seen.
+   */
+  readonly transitionInvariants?: Readonly<Record<string, (s: S, a: A, t: S) => Check>>
+  /** Quantities whose largest reachable value is reported, with a trace reaching it. */
+  readonly measures?: Readonly<Record<string, (s: S) => number>>
   /** `false`: the state is kept (and checked) but not expanded. */
   constraint?(s: S): boolean
   /** A proper end state: no enabled action here is not a deadlock. */
@@ -41,7 +48,7 @@ export interface Model<S, A extends Action = Action> {
 }
 
 /** A model whose state and action types have been forgotten: what the engine handles. */
-export type AnyModel = Model<any, Action>
+export type AnyModel = Model<any, any>
 
 export type ParamValue = number | boolean | string
 

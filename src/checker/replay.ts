@@ -41,6 +41,8 @@ export function replayTrace(factory: ModelFactory, trace: ParsedTrace): ReplayRe
 
   const recorded0 = trace.steps[0]!.state
   let s = model.init().find((init) => deepEqual(stateVars(init), recorded0))
+  let prev: unknown = s
+  let lastAction: Action | undefined
   if (s === undefined) return done(false, 'state 0 is not an initial state of the model')
   steps.push({ index: 0, state: s })
 
@@ -48,6 +50,8 @@ export function replayTrace(factory: ModelFactory, trace: ParsedTrace): ReplayRe
     const { action, state: recorded } = trace.steps[k]!
     const a = model.actions(s).find((x) => deepEqual(x, action))
     if (a === undefined) return done(false, `step ${k} (${describeAction(model, action!)}) is not enabled in state ${k - 1}`)
+    prev = s
+    lastAction = a
     s = model.next(s, a)
     steps.push({ index: k, action: a, state: s })
     const diff = firstDifference(stateVars(s), recorded)
@@ -56,12 +60,30 @@ export function replayTrace(factory: ModelFactory, trace: ParsedTrace): ReplayRe
 
   const last = trace.steps.length - 1
   const { property, propertyKind } = trace.meta
+  const { measure } = trace.meta
+  if (measure !== undefined) {
+    const f = model.measures?.[measure.name]
+    if (!f) throw new InputError(`the trace names measure '${measure.name}', which model ${model.name} does not have`)
+    const v = f(s)
+    return v === measure.value
+      ? done(true, `reproduced: ${measure.name} = ${v} at state ${trace.steps.length - 1}`)
+      : done(false, `${measure.name} is ${v} at the last state, not the recorded ${measure.value}`)
+  }
   if (property === undefined) return done(true, `${trace.steps.length} states re-executed as recorded`)
   if (propertyKind === 'deadlock' || property === 'deadlock') {
     const stuck = model.actions(s).length === 0 && !(model.terminal?.(s) ?? false)
     return stuck
       ? done(true, `reproduced: deadlock at state ${last}`)
       : done(false, `state ${last} is not a deadlock: the recorded violation does not reproduce`)
+  }
+  const step = model.transitionInvariants?.[property]
+  if (propertyKind === 'transition' || (step && !model.invariants[property])) {
+    if (!step) throw new InputError(`the trace names property '${property}', which model ${model.name} does not have`)
+    if (lastAction === undefined) return done(false, `a trace of one state cannot violate the step property ${property}`)
+    const r = step(prev, lastAction, s)
+    return r === true
+      ? done(false, `step ${last} satisfies ${property}: the recorded violation does not reproduce`)
+      : done(true, `reproduced: ${property} violated by step ${last}: ${r}`)
   }
   const inv = model.invariants[property]
   if (!inv) throw new InputError(`the trace names property '${property}', which model ${model.name} does not have`)

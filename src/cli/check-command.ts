@@ -20,6 +20,7 @@ export interface CheckCliOptions {
   readonly timeLimit?: string
   readonly traceOut?: string
   readonly json?: string
+  readonly witnessDir?: string
   readonly modelFile?: string
   readonly deadlock: boolean
   readonly representation: 'vectors' | 'objects'
@@ -71,6 +72,13 @@ export async function checkCommand(modelName: string | undefined, o: CheckCliOpt
   }
   console.log(verdictLine(r, traceFile))
   printStats(r.stats)
+  if (o.witnessDir !== undefined) {
+    for (const [name, itf] of Object.entries(outcome.witnesses)) {
+      const file = `${o.witnessDir}/${factory.name}.${name}.max.itf.json`
+      writeFileAtomic(file, JSON.stringify(itf, null, 1) + '\n')
+      console.log(`Witness of the largest ${name} written to ${file}`)
+    }
+  }
 
   if (o.json !== undefined) {
     writeFileAtomic(o.json, JSON.stringify(checkJson(factory, outcome, strategy, traceFile, paramsToJson(params), [...mutations]), null, 2) + '\n')
@@ -142,6 +150,10 @@ export function printStats(s: ExploreStats): void {
       ],
     ),
   )
+  if (s.measures.length > 0) {
+    console.log('Measures (largest value reached):')
+    console.log(table(['measure', 'largest', 'at depth'], s.measures.map((m) => [m.name, String(m.max), String(m.path.length - 1)])))
+  }
   console.log('Coverage:')
   console.log(
     table(

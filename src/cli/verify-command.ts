@@ -27,14 +27,18 @@ export function verifyCommand(o: VerifyCliOptions): number {
     if (!o.quiet) {
       process.stderr.write(`${row.pass ? pc.green('ok  ') : pc.red('FAIL')} ${e.id}: ${row.outcome} (${secs(row.stats.elapsedSec)} s)\n`)
     }
-    if (o.traceDir !== undefined && row.check.itf !== undefined) {
-      writeFileAtomic(`${o.traceDir}/${e.id.replace(/\//g, '.')}.itf.json`, JSON.stringify(row.check.itf, null, 1) + '\n')
+    if (o.traceDir !== undefined) {
+      const base = `${o.traceDir}/${e.id.replace(/\//g, '.')}`
+      if (row.check.itf !== undefined) writeFileAtomic(`${base}.itf.json`, JSON.stringify(row.check.itf, null, 1) + '\n')
+      for (const [name, itf] of Object.entries(row.check.witnesses)) {
+        writeFileAtomic(`${base}.${name}.max.itf.json`, JSON.stringify(itf, null, 1) + '\n')
+      }
     }
   }
   const failed = rows.filter((r) => !r.pass)
   console.log(
     table(
-      ['configuration', 'parameters', 'expected', 'outcome', 'cex len', 'distinct', 'seconds', 'states/s', ''],
+      ['configuration', 'parameters', 'expected', 'outcome', 'cex len', 'measures (max)', 'distinct', 'seconds', 'states/s', ''],
       rows.map((r) => [
         r.entry.id,
         Object.entries(r.entry.params)
@@ -43,6 +47,7 @@ export function verifyCommand(o: VerifyCliOptions): number {
         r.expected + ('finding' in r.entry.expect && r.entry.expect.finding ? ' (finding)' : ''),
         r.outcome,
         r.traceLength === undefined ? '' : String(r.traceLength),
+        r.stats.measures.map((m) => `${m.name} ${m.max}`).join(', '),
         int(r.stats.distinct),
         secs(r.stats.elapsedSec),
         int(r.stats.statesPerSec),
@@ -74,6 +79,7 @@ export function verifyCommand(o: VerifyCliOptions): number {
         pass: r.pass,
         finding: 'finding' in r.entry.expect ? r.entry.expect.finding : undefined,
         counterexampleLength: r.traceLength,
+        measures: Object.fromEntries(r.stats.measures.map((m) => [m.name, m.max])),
         distinct: r.stats.distinct,
         generated: r.stats.generated,
         seconds: r.stats.elapsedSec,
