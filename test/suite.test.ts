@@ -22,9 +22,14 @@ describe('verify registry', () => {
       }
     })
 
-    test(`${f.name}: every invariant is shown to fail by some ci entry`, () => {
-      const model = f.create(resolveTypedParams(f, entries[0]!.params), new Set())
-      for (const inv of Object.keys(model.invariants)) {
+    test(`${f.name}: every property, of every configuration, is shown to fail by some ci entry`, () => {
+      const names = new Set<string>()
+      for (const e of entries) {
+        const model = f.create(resolveTypedParams(f, e.params), new Set())
+        for (const n of [...Object.keys(model.invariants), ...Object.keys(model.transitionInvariants ?? {})]) names.add(n)
+      }
+      expect(names.size).toBeGreaterThan(0)
+      for (const inv of names) {
         expect(
           entries.some((e) => 'violates' in e.expect && e.expect.violates === inv),
           `no ci entry violates ${inv}`,

@@ -2,6 +2,7 @@
  * One model-checking run: build the model from its factory, explore, and on a violation
  * rebuild the counterexample and render it as an ITF trace.
  */
+import { InputError } from './errors.ts'
 import { explore, type ExploreOptions, type ExploreResult } from './explorer.ts'
 import { toItf, type Json, type TraceMeta } from './itf.ts'
 import type { AnyModel, ModelFactory, Params } from './model.ts'
@@ -28,6 +29,12 @@ export interface CheckOutcome {
 
 export function runCheck(req: CheckRequest): CheckOutcome {
   const model = req.factory.create(req.params, req.mutations)
+  for (const p of req.properties ?? []) {
+    if (!(p in model.invariants) && !(p in (model.transitionInvariants ?? {}))) {
+      const known = [...Object.keys(model.invariants), ...Object.keys(model.transitionInvariants ?? {})].join(', ')
+      throw new InputError(`model ${model.name} has no property '${p}' in this configuration (known: ${known})`)
+    }
+  }
   const result = explore(model, req)
   const base: TraceMeta = {
     model: req.factory.name,

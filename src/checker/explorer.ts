@@ -37,6 +37,8 @@ export interface ExploreOptions {
    * `objects` as the immutable states `next` returns (structural fingerprints).
    */
   readonly representation?: 'vectors' | 'objects'
+  /** Check only these properties (state or step); default: all of the model's. */
+  readonly properties?: readonly string[]
 }
 
 export interface ActionCoverage {
@@ -115,8 +117,11 @@ export function explore(model: AnyModel, opts: ExploreOptions = {}): ExploreResu
 
   const visited = new FingerprintSet()
   const log = new StateLog()
-  const invariants = Object.entries(model.invariants)
-  const transitionInvariants = Object.entries(model.transitionInvariants ?? {})
+  const only = opts.properties === undefined ? undefined : new Set(opts.properties)
+  const chosen = <F>(r: Readonly<Record<string, F>> | undefined): [string, F][] =>
+    Object.entries(r ?? {}).filter(([name]) => only === undefined || only.has(name))
+  const invariants = chosen(model.invariants)
+  const transitionInvariants = chosen(model.transitionInvariants)
   const measures = Object.entries(model.measures ?? {})
   const measureMax = measures.map(() => -Infinity)
   const measureId = measures.map(() => -1)

@@ -29,6 +29,7 @@ export function runProof(entry: ProofEntry, onProgress?: (s: ExploreStats) => vo
     params: resolveTypedParams(factory, entry.params),
     mutations: resolveMutations(factory, entry.mutations ?? []),
     ...(entry.maxStates !== undefined ? { maxStates: entry.maxStates } : {}),
+    ...(entry.properties !== undefined ? { properties: entry.properties } : {}),
     ...(onProgress ? { onProgress } : {}),
   })
   const r = check.result

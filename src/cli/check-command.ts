@@ -13,6 +13,7 @@ import { progressReporter } from './progress.ts'
 export interface CheckCliOptions {
   readonly param: string[]
   readonly mutate: string[]
+  readonly property: string[]
   readonly dfs?: boolean
   readonly bfs?: boolean
   readonly maxStates?: string
@@ -53,6 +54,7 @@ export async function checkCommand(modelName: string | undefined, o: CheckCliOpt
     strategy,
     checkDeadlock: o.deadlock,
     representation: o.representation,
+    ...(o.property.length > 0 ? { properties: o.property } : {}),
     ...optionalNumber('maxStates', o.maxStates, '--max-states'),
     ...optionalNumber('maxDepth', o.maxDepth, '--max-depth'),
     ...optionalNumber('timeLimitSec', o.timeLimit, '--time-limit'),

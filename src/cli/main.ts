@@ -30,6 +30,7 @@ function program(setExit: (code: number) => void): Command {
     .argument('[model]', 'a built-in model (rkcheck list)')
     .option('-p, --param <k=v>', 'set a parameter (repeatable): integers, true/false, enum names, inf', collect, [])
     .option('--mutate <name>', 'apply a mutation (repeatable)', collect, [])
+    .option('--property <name>', 'check only this property (repeatable; default: all)', collect, [])
     .option('--model-file <file>', 'load a model from a .ts or .js file (default export)')
     .option('--bfs', 'breadth-first search: shortest counterexample (default)')
     .option('--dfs', 'depth-first search')
