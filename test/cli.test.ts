@@ -133,8 +133,9 @@ describe('rkcheck list and verify', () => {
     expect(r.out).toMatch(/nonAtomicTicket/)
   })
 
-  test('verify --suite ci passes and writes JSON', () => {
-    const r = rk('verify', '--json', 'verify.json', '-q')
+  test('verify passes and writes JSON (the ticket configurations of the ci suite)', () => {
+    expectBadInput(rk('verify', '--filter', 'nosuch'), /no configuration/)
+    const r = rk('verify', '--filter', 'ticket', '--json', 'verify.json', '-q')
     expect(r.code).toBe(0)
     const j = JSON.parse(readFileSync(join(dir, 'verify.json'), 'utf8'))
     expect(j.pass).toBe(true)

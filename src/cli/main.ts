@@ -61,6 +61,7 @@ function program(setExit: (code: number) => void): Command {
     .option('--suite <name>', 'ci or full', 'ci')
     .option('--json <file>', 'write the results as JSON')
     .option('--trace-dir <dir>', 'also write every counterexample found to this folder')
+    .option('--filter <prefix>', 'run only the configurations whose id starts with this (e.g. lamport/)')
     .option('-q, --quiet', 'no progress on stderr')
     .action((o) => setExit(verifyCommand(o)))
 

@@ -11,12 +11,14 @@ export interface VerifyCliOptions {
   readonly suite: string
   readonly json?: string
   readonly traceDir?: string
+  readonly filter?: string
   readonly quiet?: boolean
 }
 
 export function verifyCommand(o: VerifyCliOptions): number {
   if (o.suite !== 'ci' && o.suite !== 'full') throw new InputError(`unknown suite '${o.suite}' (known: ci, full)`)
-  const entries = suiteEntries(o.suite as Suite)
+  const entries = suiteEntries(o.suite as Suite).filter((e) => o.filter === undefined || e.id.startsWith(o.filter))
+  if (entries.length === 0) throw new InputError(`no configuration of suite ${o.suite} starts with '${o.filter}'`)
   const rows: VerifyRow[] = []
   const started = Date.now()
   for (const e of entries) {
