@@ -10,17 +10,27 @@ import { encodedWords } from '../src/checker/codec.ts'
 import type { AnyModel } from '../src/checker/model.ts'
 import type { Reducer } from '../src/checker/reducer.ts'
 import { ticket } from '../src/model/ticket.ts'
+import { lamport } from '../src/model/lamport.ts'
+import { spinlock } from '../src/model/spinlock.ts'
+import { tlb } from '../src/model/tlb.ts'
+import { resolveTypedParams } from '../src/checker/params.ts'
 import peterson from '../examples/peterson.ts'
 
 const models: [string, AnyModel][] = [
   ['ticket', ticket.create({ threads: 4, modulo: 4 }, new Set())],
   ['ticket nonAtomicTicket', ticket.create({ threads: 3, modulo: 4 }, new Set(['nonAtomicTicket']))],
   ['peterson', peterson.create({}, new Set())],
+  ['lamport', lamport.create(resolveTypedParams(lamport, { pages: 2, atomicBroadcast: false }), new Set())],
+  ['lamport unorderedChannels', lamport.create(resolveTypedParams(lamport, {}), new Set(['unorderedChannels']))],
+  ['spinlock pmt-basic lockstep', spinlock.create(resolveTypedParams(spinlock, { schedule: 'lockstep', trylock: true }), new Set())],
+  ['spinlock pmt-cpt', spinlock.create(resolveTypedParams(spinlock, { lock: 'pmt-cpt', rounds: 3, trylock: true }), new Set())],
+  ['tlb pv-flush', tlb.create(resolveTypedParams(tlb, { scheme: 'pv-flush', pages: 2, frames: 3 }), new Set())],
+  ['tlb shoot4u flushBeforeClear', tlb.create(resolveTypedParams(tlb, {}), new Set(['flushBeforeClear']))],
 ]
 
 describe('recipe on a decoded copy = immer produce', () => {
   for (const [name, m] of models) {
-    test.prop([fc.array(fc.nat(), { maxLength: 60 })])(name, (choices) => {
+    test.prop([fc.array(fc.nat(), { maxLength: 80 })], { numRuns: 200 })(name, (choices) => {
       const recipe = (m.next as Reducer<unknown, never>).recipe
       expect(recipe).toBeTypeOf('function')
       const codec = compileCodec(m.init())

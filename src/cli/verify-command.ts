@@ -46,7 +46,7 @@ export function verifyCommand(o: VerifyCliOptions): number {
         Object.entries(r.entry.params)
           .map(([k, v]) => `${k}=${v}`)
           .join(' '),
-        r.expected + ('finding' in r.entry.expect && r.entry.expect.finding ? ' (finding)' : ''),
+        r.expected + ('finding' in r.entry.expect && r.entry.expect.finding ? ' (finding)' : '') + ('baseline' in r.entry.expect && r.entry.expect.baseline ? ' (baseline)' : ''),
         r.outcome,
         r.traceLength === undefined ? '' : String(r.traceLength),
         r.stats.measures.map((m) => `${m.name} ${m.max}`).join(', '),
@@ -59,6 +59,7 @@ export function verifyCommand(o: VerifyCliOptions): number {
   )
   for (const r of rows) {
     if ('finding' in r.entry.expect && r.entry.expect.finding) console.log(`finding ${r.entry.id}: ${r.entry.expect.finding}`)
+    if ('baseline' in r.entry.expect && r.entry.expect.baseline) console.log(`baseline ${r.entry.id}: ${r.entry.expect.baseline}`)
   }
   const total = (Date.now() - started) / 1000
   console.log(
@@ -80,6 +81,7 @@ export function verifyCommand(o: VerifyCliOptions): number {
         outcome: r.outcome,
         pass: r.pass,
         finding: 'finding' in r.entry.expect ? r.entry.expect.finding : undefined,
+        baseline: 'baseline' in r.entry.expect ? r.entry.expect.baseline : undefined,
         counterexampleLength: r.traceLength,
         measures: Object.fromEntries(r.stats.measures.map((m) => [m.name, m.max])),
         distinct: r.stats.distinct,

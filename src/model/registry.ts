@@ -2,6 +2,7 @@
 import type { ModelFactory } from '../checker/model.ts'
 import { lamport } from './lamport.ts'
 import { spinlock } from './spinlock.ts'
+import { tlb } from './tlb.ts'
 import { ticket } from './ticket.ts'
 
-export const builtinModels: readonly ModelFactory[] = [ticket, lamport, spinlock]
+export const builtinModels: readonly ModelFactory[] = [ticket, lamport, spinlock, tlb]

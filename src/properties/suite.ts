@@ -5,9 +5,14 @@
  */
 export type Suite = 'ci' | 'full'
 
+/**
+ * `finding`: the faithful model of a seed's protocol breaks P (why, in a sentence).
+ * `baseline`: a scheme is known to break P, and showing it is the point (e.g. the problem
+ * a later scheme solves).
+ */
 export type Expectation =
   | { readonly holds: true }
-  | { readonly violates: string; readonly finding?: string }
+  | { readonly violates: string; readonly finding?: string; readonly baseline?: string }
 
 export interface ProofEntry {
   readonly id: string
@@ -25,6 +30,8 @@ const spinCi = { V: 3, W: 3, rounds: 1, schedule: 'interleaving' } as const
 const lockstepCi = { V: 3, P: 2, W: 4, C: 1, schedule: 'lockstep' } as const
 const LOCKS = ['ticket', 'generic', 'pmt-basic', 'pmt-cpt', 'pmt-cpt-st'] as const
 const PMT = ['pmt-basic', 'pmt-cpt', 'pmt-cpt-st'] as const
+
+const tlbCi = { V: 3, P: 2, pages: 2, frames: 3, ops: 4 } as const
 
 const lamportCi = { kernels: 3, pages: 1, heavy: true, requests: 1, atomicTimestamp: true }
 
@@ -227,6 +234,64 @@ export const proofs: readonly ProofEntry[] = [
       properties: ['mutualExclusion'],
       expect: { holds: true },
       suites: tau === 2 && lock.startsWith('pmt') ? ['full'] : ['ci', 'full'],
+    }),
+  ),
+  ...(['shoot4u', 'pv-flush'] as const).map(
+    (scheme): ProofEntry => ({
+      id: `tlb/${scheme}`,
+      model: 'tlb',
+      params: { ...tlbCi, scheme },
+      expect: { holds: true },
+      suites: ['ci', 'full'],
+    }),
+  ),
+  {
+    id: 'tlb/ipi',
+    model: 'tlb',
+    params: { ...tlbCi, scheme: 'ipi' },
+    expect: {
+      violates: 'completionWithoutTargets',
+      baseline:
+        'the TLB shootdown preemption problem (3.1.3): with IPIs the initiator waits for every target to run and acknowledge; ' +
+        'pv-flush and shoot4u complete without the targets',
+    },
+    suites: ['ci', 'full'],
+  },
+  {
+    id: 'tlb/ipi/safety',
+    model: 'tlb',
+    params: { ...tlbCi, scheme: 'ipi' },
+    properties: ['noStaleAccess', 'noLostInvalidation'],
+    expect: { holds: true },
+    suites: ['ci', 'full'],
+  },
+  ...(
+    [
+      ['freeBeforeAck', 'pv-flush', 'noStaleAccess', undefined],
+      ['flushBeforeClear', 'shoot4u', 'noStaleAccess', undefined],
+      ['pvNoFlushOnEntry', 'pv-flush', 'noLostInvalidation', undefined],
+      ['pvNoFlushOnEntry', 'pv-flush', 'noStaleAccess', ['noStaleAccess']],
+      ['shoot4uRunningOnly', 'shoot4u', 'noStaleAccess', undefined],
+    ] as const
+  ).map(
+    ([m, scheme, violates, properties]): ProofEntry => ({
+      id: `tlb/${m}${properties ? `/${violates}` : ''}`,
+      model: 'tlb',
+      params: { ...tlbCi, scheme },
+      mutations: [m],
+      expect: { violates },
+      suites: ['ci', 'full'],
+      ...(properties ? { properties } : {}),
+    }),
+  ),
+  ...(['shoot4u', 'pv-flush', 'ipi'] as const).map(
+    (scheme): ProofEntry => ({
+      id: `tlb/${scheme}/V=4`,
+      model: 'tlb',
+      params: { ...tlbCi, V: 4, ops: 3, scheme },
+      ...(scheme === 'ipi' ? { properties: ['noStaleAccess', 'noLostInvalidation'] } : {}),
+      expect: { holds: true },
+      suites: ['full'],
     }),
   ),
   {

@@ -69,3 +69,19 @@ export function xchg<K extends string>(mem: Record<K, number>, word: K, value: n
   mem[word] = value
   return old
 }
+
+/**
+ * The host scheduler as single events (interleaving schedule with explicit preemption):
+ * preempt a running vCPU, or resume a preempted one while fewer than P run.
+ */
+export type HostEvent = { readonly type: 'preempt'; readonly vcpu: number } | { readonly type: 'resume'; readonly vcpu: number }
+
+export function hostEvents(running: number, V: number, P: number): HostEvent[] {
+  const out: HostEvent[] = []
+  const room = popcount(running) < P
+  for (let v = 0; v < V; v++) {
+    if (running & (1 << v)) out.push({ type: 'preempt', vcpu: v })
+    else if (room) out.push({ type: 'resume', vcpu: v })
+  }
+  return out
+}

@@ -1,0 +1,74 @@
+/** Properties of the `tlb` model (spec tlb.md, "Properties"). */
+import type { Draft } from 'immer'
+import type { Check } from '../checker/model.ts'
+import {
+  INITIATOR,
+  initiatorActions,
+  initiatorStep,
+  isRunning,
+  targets,
+  type TlbAction,
+  type TlbConfig,
+  type TlbState,
+} from '../model/tlb.ts'
+
+/** The vCPU whose guest code takes this step (host events are not guest steps). */
+function guestActor(a: TlbAction): number | undefined {
+  if (a.type === 'preempt' || a.type === 'resume') return undefined
+  return 'vcpu' in a ? a.vcpu : INITIATOR
+}
+
+/**
+ * 1. No stale access: once the initiator has freed a frame, no vCPU reaches it through a
+ * translation for the page it was unmapped from; once a write-protection has completed,
+ * no vCPU writes the page through a writable translation.
+ */
+export function noStaleAccess(s: TlbState, a: TlbAction): Check {
+  if (a.type !== 'read' && a.type !== 'write') return true
+  const e = s.tlb[a.vcpu]![a.page]!
+  if (e.frame < 0) return true
+  const pte = s.pt[a.page]!
+  if (pte.frame !== e.frame) {
+    const reused = s.pt.findIndex((q) => q.frame === e.frame)
+    if (!s.frameUsed[e.frame] || reused >= 0) {
+      const now = reused >= 0 ? `now backs page ${reused}` : 'is free'
+      return `vCPU ${a.vcpu} ${a.type}s page ${a.page} through a stale translation to frame ${e.frame}, which ${now}`
+    }
+  }
+  if (a.type === 'write' && e.writable && !pte.writable && s.wpDone[a.page]) {
+    return `vCPU ${a.vcpu} writes page ${a.page} through a writable translation after its write-protection completed`
+  }
+  return true
+}
+
+/** 3. No lost invalidation: a flush recorded for a preempted vCPU is done before its next guest step. */
+export function noLostInvalidation(s: TlbState, a: TlbAction): Check {
+  const v = guestActor(a)
+  if (v === undefined || (s.deferred & (1 << v)) === 0) return true
+  return `vCPU ${v} takes a guest step (${a.type}) before the flush recorded for it while it was preempted`
+}
+
+export function tlbProperties(c: TlbConfig) {
+  const STEPS = 4
+  /**
+   * 2. Completion without the targets: when an operation starts with every target
+   * preempted, the initiator, running alone, completes it within a few steps.
+   */
+  function completionWithoutTargets(s: TlbState): Check {
+    if (s.phase !== 'send' || !isRunning(s, INITIATOR) || (s.running & targets(s)) !== 0) return true
+    const cur = structuredClone(s) as Draft<TlbState>
+    for (let k = 0; k < STEPS; k++) {
+      if (cur.phase === 'idle') return true
+      const [a] = initiatorActions(c, cur)
+      if (a === undefined) break
+      initiatorStep(c, cur, a)
+    }
+    if (cur.phase === 'idle') return true
+    return `with every target preempted, vCPU 0 cannot complete its ${s.op} of page ${s.page}: it waits for acknowledgements (${c.scheme})`
+  }
+
+  return {
+    invariants: { completionWithoutTargets },
+    transitionInvariants: { noStaleAccess, noLostInvalidation },
+  }
+}
