@@ -223,17 +223,17 @@ export function explore(model: AnyModel, opts: ExploreOptions = {}): ExploreResu
     if (!visited.add(fpA(), fpB())) return -1
     const id = log.push(parent, action)
     if (id >= maxStates) throw new Stop('max-states')
-    for (let i = 0; i < invariants.length; i++) {
-      const [name, inv] = invariants[i]!
-      const r = inv(s)
-      if (r !== true) throw new Found(name, 'invariant', r, id)
-    }
     for (let i = 0; i < measures.length; i++) {
       const v = measures[i]![1](s)
       if (v > measureMax[i]!) {
         measureMax[i] = v
         measureId[i] = id
       }
+    }
+    for (let i = 0; i < invariants.length; i++) {
+      const [name, inv] = invariants[i]!
+      const r = inv(s)
+      if (r !== true) throw new Found(name, 'invariant', r, id)
     }
     return id
   }

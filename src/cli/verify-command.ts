@@ -12,6 +12,7 @@ export interface VerifyCliOptions {
   readonly json?: string
   readonly traceDir?: string
   readonly filter?: string
+  readonly params?: boolean
   readonly quiet?: boolean
 }
 
@@ -40,12 +41,16 @@ export function verifyCommand(o: VerifyCliOptions): number {
   const failed = rows.filter((r) => !r.pass)
   console.log(
     table(
-      ['configuration', 'parameters', 'expected', 'outcome', 'cex len', 'measures (max)', 'distinct', 'seconds', 'states/s', ''],
+      ['configuration', ...(o.params ? ['parameters'] : []), 'expected', 'outcome', 'cex len', 'measures (max)', 'distinct', 'seconds', 'states/s', ''],
       rows.map((r) => [
         r.entry.id,
-        Object.entries(r.entry.params)
-          .map(([k, v]) => `${k}=${v}`)
-          .join(' '),
+        ...(o.params
+          ? [
+              Object.entries(r.entry.params)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(' '),
+            ]
+          : []),
         r.expected + ('finding' in r.entry.expect && r.entry.expect.finding ? ' (finding)' : '') + ('baseline' in r.entry.expect && r.entry.expect.baseline ? ' (baseline)' : ''),
         r.outcome,
         r.traceLength === undefined ? '' : String(r.traceLength),
