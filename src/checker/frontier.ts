@@ -57,12 +57,23 @@ export class ObjectFrontier implements Frontier {
   }
 }
 
-/** Entries are [id, depth, length, ...words]; `take` copies the words into `current`. */
+/**
+ * Entries are [id, depth, length, ...words] in a list of fixed-size chunks (an entry never
+ * spans two chunks), so the frontier grows and shrinks without copying: a FIFO drops a
+ * chunk once it has been read, a stack drops the chunks above its top. `take` copies the
+ * words into `current`.
+ */
 export class VectorFrontier implements Frontier {
-  private arena = new Int32Array(1 << 16)
-  private end = 0
+  private static readonly CHUNK = 1 << 22
+  private chunks: Int32Array[] = []
+  /** How many words of each chunk hold entries (the last one: `end`). */
+  private fills: number[] = []
+  /** FIFO: read position in chunks[0]. */
   private head = 0
-  private offsets = new Int32Array(1024)
+  /** Write position in the last chunk. */
+  private end = 0
+  /** Stack: offsets of the entries, one list per chunk. */
+  private offsets: number[][] = []
   private count = 0
   id = 0
   depth = 0
@@ -76,55 +87,68 @@ export class VectorFrontier implements Frontier {
   }
 
   get bytes(): number {
-    return this.arena.byteLength + this.offsets.byteLength
+    return this.chunks.reduce((n, c) => n + c.byteLength, 0)
   }
 
   push(words: Int32Array, len: number, id: number, depth: number): void {
-    if (!this.lifo && this.head > 0 && this.head * 2 > this.end) {
-      this.arena.copyWithin(0, this.head, this.end)
-      this.end -= this.head
-      this.head = 0
+    const need = len + 3
+    let last = this.chunks[this.chunks.length - 1]
+    if (last === undefined || this.end + need > last.length) {
+      if (last !== undefined) this.fills[this.fills.length - 1] = this.end
+      last = new Int32Array(Math.max(VectorFrontier.CHUNK, need))
+      this.chunks.push(last)
+      this.fills.push(0)
+      this.offsets.push([])
+      this.end = 0
     }
-    const need = this.end + len + 3
-    if (need > this.arena.length) {
-      let n = this.arena.length * 2
-      while (n < need) n *= 2
-      const a = new Int32Array(n)
-      a.set(this.arena.subarray(0, this.end))
-      this.arena = a
-    }
-    if (this.lifo) {
-      if (this.count === this.offsets.length) {
-        const o = new Int32Array(this.offsets.length * 2)
-        o.set(this.offsets)
-        this.offsets = o
-      }
-      this.offsets[this.count] = this.end
-    }
-    const a = this.arena
-    let p = this.end
-    a[p++] = id
-    a[p++] = depth
-    a[p++] = len
-    a.set(words.subarray(0, len), p)
-    this.end = p + len
+    if (this.lifo) this.offsets[this.offsets.length - 1]!.push(this.end)
+    last[this.end] = id
+    last[this.end + 1] = depth
+    last[this.end + 2] = len
+    last.set(words.subarray(0, len), this.end + 3)
+    this.end += need
+    this.fills[this.fills.length - 1] = this.end
     this.count++
   }
 
   take(): boolean {
     if (this.count === 0) return false
-    const at = this.lifo ? this.offsets[this.count - 1]! : this.head
-    const a = this.arena
-    this.id = a[at]!
-    this.depth = a[at + 1]!
-    const len = a[at + 2]!
+    let chunk: Int32Array
+    let at: number
+    if (this.lifo) {
+      while (this.offsets[this.offsets.length - 1]!.length === 0) {
+        this.chunks.pop()
+        this.fills.pop()
+        this.offsets.pop()
+      }
+      chunk = this.chunks[this.chunks.length - 1]!
+      at = this.offsets[this.offsets.length - 1]!.pop()!
+      this.end = at
+      this.fills[this.fills.length - 1] = at
+    } else {
+      while (this.head >= this.fills[0]!) {
+        this.chunks.shift()
+        this.fills.shift()
+        this.offsets.shift()
+        this.head = 0
+      }
+      chunk = this.chunks[0]!
+      at = this.head
+    }
+    this.id = chunk[at]!
+    this.depth = chunk[at + 1]!
+    const len = chunk[at + 2]!
     if (len > this.current.length) this.current = new Int32Array(len * 2)
-    this.current.set(a.subarray(at + 3, at + 3 + len))
+    this.current.set(chunk.subarray(at + 3, at + 3 + len))
     this.currentLength = len
-    if (this.lifo) this.end = at
-    else this.head = at + 3 + len
+    if (!this.lifo) this.head = at + 3 + len
     this.count--
-    if (this.count === 0) this.end = this.head = 0
+    if (this.count === 0) {
+      this.chunks = []
+      this.fills = []
+      this.offsets = []
+      this.head = this.end = 0
+    }
     return true
   }
 }
