@@ -26,6 +26,26 @@ export interface ProofEntry {
   readonly properties?: readonly string[]
 }
 
+type Params = Readonly<Record<string, number | boolean | string>>
+
+/** One entry per row: a mutation, the parameters it runs with, the property expected to catch it
+ * (checked alone when `only` is set, to show that this property catches it too). */
+function mutationEntries(
+  model: string,
+  base: Params,
+  rows: readonly (readonly [mutation: string, params: Params, violates: string, only?: boolean])[],
+): ProofEntry[] {
+  return rows.map(([m, params, violates, only]) => ({
+    id: `${model}/${m}${only ? `/${violates}` : ''}`,
+    model,
+    params: { ...base, ...params },
+    mutations: [m],
+    expect: { violates },
+    suites: ['ci', 'full'],
+    ...(only ? { properties: [violates] } : {}),
+  }))
+}
+
 const spinCi = { V: 3, W: 3, rounds: 1, schedule: 'interleaving' } as const
 const lockstepCi = { V: 3, P: 2, W: 4, C: 1, schedule: 'lockstep' } as const
 const LOCKS = ['ticket', 'generic', 'pmt-basic', 'pmt-cpt', 'pmt-cpt-st'] as const
@@ -99,25 +119,14 @@ export const proofs: readonly ProofEntry[] = [
     },
     suites: ['ci', 'full'],
   },
-  ...(['noHeavyMirror', 'noCopyOnCreate', 'unorderedChannels', 'noAckWait', 'appendQueue', 'noGc'] as const).map(
-    (m): ProofEntry => ({
-      id: `lamport/${m}`,
-      model: 'lamport',
-      params: lamportCi,
-      mutations: [m],
-      expect: {
-        violates: {
-          noHeavyMirror: 'heavyExclusion',
-          noCopyOnCreate: 'queuesAgreeWhenDrained',
-          unorderedChannels: 'pageMutualExclusion',
-          noAckWait: 'pageMutualExclusion',
-          appendQueue: 'queuesOrdered',
-          noGc: 'noQueueLeftAtEnd',
-        }[m],
-      },
-      suites: ['ci', 'full'],
-    }),
-  ),
+  ...mutationEntries('lamport', lamportCi, [
+    ['noHeavyMirror', {}, 'heavyExclusion'],
+    ['noCopyOnCreate', {}, 'queuesAgreeWhenDrained'],
+    ['unorderedChannels', {}, 'pageMutualExclusion'],
+    ['noAckWait', {}, 'pageMutualExclusion'],
+    ['appendQueue', {}, 'queuesOrdered'],
+    ['noGc', {}, 'noQueueLeftAtEnd'],
+  ]),
   {
     id: 'lamport/2pages',
     model: 'lamport',
@@ -148,27 +157,15 @@ export const proofs: readonly ProofEntry[] = [
     expect: { holds: true },
     suites: ['ci', 'full'],
   },
-  ...(
-    [
-      ['nonAtomicTicket', { lock: 'ticket' }, 'ticketOrder', undefined],
-      ['nonAtomicTicket', { lock: 'ticket' }, 'mutualExclusion', ['mutualExclusion']],
-      ['unlockNoClear', { lock: 'pmt-basic' }, 'boundedWaiting', undefined],
-      ['unsignedTimeout', { lock: 'pmt-basic', W: 2, rounds: 2 }, 'boundedWaiting', undefined],
-      ['noAheadGuard', { lock: 'pmt-basic', rounds: 2 }, 'boundedWaiting', undefined],
-      ['trylockSkipAcquired', { lock: 'pmt-basic', trylock: true }, 'trylockOnlyWhenFree', undefined],
-      ['isLockedTicketsOnly', { lock: 'pmt-basic', trylock: true }, 'isLockedAgrees', undefined],
-    ] as const
-  ).map(
-    ([m, params, violates, properties]): ProofEntry => ({
-      id: `spinlock/${m}${properties ? `/${violates}` : ''}`,
-      model: 'spinlock',
-      params: { ...spinCi, ...params },
-      mutations: [m],
-      expect: { violates },
-      suites: ['ci', 'full'],
-      ...(properties ? { properties } : {}),
-    }),
-  ),
+  ...mutationEntries('spinlock', spinCi, [
+    ['nonAtomicTicket', { lock: 'ticket' }, 'ticketOrder'],
+    ['nonAtomicTicket', { lock: 'ticket' }, 'mutualExclusion', true],
+    ['unlockNoClear', { lock: 'pmt-basic' }, 'boundedWaiting'],
+    ['unsignedTimeout', { lock: 'pmt-basic', W: 2, rounds: 2 }, 'boundedWaiting'],
+    ['noAheadGuard', { lock: 'pmt-basic', rounds: 2 }, 'boundedWaiting'],
+    ['trylockSkipAcquired', { lock: 'pmt-basic', trylock: true }, 'trylockOnlyWhenFree'],
+    ['isLockedTicketsOnly', { lock: 'pmt-basic', trylock: true }, 'isLockedAgrees'],
+  ]),
   {
     id: 'spinlock/pmt-cpt/W=3',
     model: 'spinlock',
@@ -265,25 +262,13 @@ export const proofs: readonly ProofEntry[] = [
     expect: { holds: true },
     suites: ['ci', 'full'],
   },
-  ...(
-    [
-      ['freeBeforeAck', 'pv-flush', 'noStaleAccess', undefined],
-      ['flushBeforeClear', 'shoot4u', 'noStaleAccess', undefined],
-      ['pvNoFlushOnEntry', 'pv-flush', 'noLostInvalidation', undefined],
-      ['pvNoFlushOnEntry', 'pv-flush', 'noStaleAccess', ['noStaleAccess']],
-      ['shoot4uRunningOnly', 'shoot4u', 'noStaleAccess', undefined],
-    ] as const
-  ).map(
-    ([m, scheme, violates, properties]): ProofEntry => ({
-      id: `tlb/${m}${properties ? `/${violates}` : ''}`,
-      model: 'tlb',
-      params: { ...tlbCi, scheme },
-      mutations: [m],
-      expect: { violates },
-      suites: ['ci', 'full'],
-      ...(properties ? { properties } : {}),
-    }),
-  ),
+  ...mutationEntries('tlb', tlbCi, [
+    ['freeBeforeAck', { scheme: 'pv-flush' }, 'noStaleAccess'],
+    ['flushBeforeClear', { scheme: 'shoot4u' }, 'noStaleAccess'],
+    ['pvNoFlushOnEntry', { scheme: 'pv-flush' }, 'noLostInvalidation'],
+    ['pvNoFlushOnEntry', { scheme: 'pv-flush' }, 'noStaleAccess', true],
+    ['shoot4uRunningOnly', { scheme: 'shoot4u' }, 'noStaleAccess'],
+  ]),
   ...(['shoot4u', 'pv-flush', 'ipi'] as const).map(
     (scheme): ProofEntry => ({
       id: `tlb/${scheme}/V=4`,
