@@ -288,7 +288,7 @@ export function tlbModel(p: TlbParams, mutations: ReadonlySet<string>): Model<Tl
       'write',
       ...(p.scheme === 'shoot4u' ? [] : ['handleIpi']),
     ],
-    actor: (a) => ('vcpu' in a && a.type !== 'preempt' && a.type !== 'resume' ? `vCPU ${a.vcpu}` : 'type' in a && (a.type === 'preempt' || a.type === 'resume') ? 'host' : 'vCPU 0'),
+    actor: (a) => (a.type === 'preempt' || a.type === 'resume' ? 'host' : 'vcpu' in a ? `vCPU ${a.vcpu}` : `vCPU ${INITIATOR}`),
     describe: (a) =>
       match(a)
         .with({ type: 'preempt' }, { type: 'resume' }, ({ type, vcpu }) => `host: ${type} vCPU ${vcpu}`)
