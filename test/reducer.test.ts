@@ -21,6 +21,7 @@ const models: [string, AnyModel][] = [
   ['ticket nonAtomicTicket', ticket.create({ threads: 3, modulo: 4 }, new Set(['nonAtomicTicket']))],
   ['peterson', peterson.create({}, new Set())],
   ['lamport', lamport.create(resolveTypedParams(lamport, { pages: 2, atomicBroadcast: false }), new Set())],
+  ['lamport faithful deferAcks', lamport.create(resolveTypedParams(lamport, { atomicTimestamp: false, atomicBroadcast: false, deferAcks: true, pages: 2 }), new Set())],
   ['lamport unorderedChannels', lamport.create(resolveTypedParams(lamport, {}), new Set(['unorderedChannels']))],
   ['spinlock pmt-basic lockstep', spinlock.create(resolveTypedParams(spinlock, { schedule: 'lockstep', trylock: true }), new Set())],
   ['spinlock pmt-cpt', spinlock.create(resolveTypedParams(spinlock, { lock: 'pmt-cpt', rounds: 3, trylock: true }), new Set())],

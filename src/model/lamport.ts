@@ -18,6 +18,9 @@
  *   timestamp and enqueueing/sending the REQUEST (two steps). True makes it one step.
  * - `atomicBroadcast` (default true): "send to all" is one step, or K-1 steps.
  * - `gcCountsHeavyCopies` (default false): see lamport-queues.ts.
+ * And one change the checker motivated (not in Popcorn): `deferAcks` (default false): a
+ * kernel whose own request is stamped earlier but not yet sent to a requester holds that
+ * requester's ACK until its own REQUEST has gone out on the same channel.
  *
  * Mutations: `noHeavyMirror` (heavy entries are not copied into per-page queues),
  * `unorderedChannels` (a channel may deliver any of its messages), `noAckWait` (enter at
@@ -38,6 +41,7 @@ import { fetchAndAdd } from './popcorn/kernels.ts'
 import {
   HEAVY,
   atHead,
+  before,
   dequeue,
   emptyQueues,
   enqueue,
@@ -72,9 +76,17 @@ export interface Requester {
   readonly left: number
 }
 
+/** An ACK held back (`deferAcks`) until the own REQUEST has been sent to `to`. */
+export interface HeldAck {
+  readonly to: number
+  readonly res: number
+  readonly ts: number
+}
+
 export interface LamportKernel {
   readonly req: Requester
   readonly queues: ProcessQueues
+  readonly heldAcks: readonly HeldAck[]
 }
 
 export interface LamportState {
@@ -109,6 +121,7 @@ export interface LamportParams {
   readonly atomicTimestamp: boolean
   readonly atomicBroadcast: boolean
   readonly gcCountsHeavyCopies: boolean
+  readonly deferAcks: boolean
   readonly [k: string]: number | boolean | string
 }
 
@@ -174,6 +187,7 @@ export function lamportModel(p: LamportParams, mutations: ReadonlySet<string>): 
     const r = d.kernels[k]!.req
     if (p.atomicBroadcast) {
       broadcast(d.net, k, msg)
+      if (msg.kind === 'REQUEST') for (let j = 0; j < K; j++) releaseAcks(d, k, j)
       r.phase = after
     } else {
       r.phase = during
@@ -181,12 +195,29 @@ export function lamportModel(p: LamportParams, mutations: ReadonlySet<string>): 
     }
   }
 
+  /** Own request stamped earlier than (ts, from) and its REQUEST not yet sent to `from`. */
+  function ownRequestFirst(r: Requester, self: number, from: number, ts: number): boolean {
+    const unsent = r.phase === 'stamped' || (r.phase === 'requesting' && from >= r.nextTo)
+    return unsent && before({ ts: r.ts, kernel: self, heavy: false }, { ts, kernel: from, heavy: false })
+  }
+
+  /** `deferAcks`: the ACKs held for kernel j follow the REQUEST just sent to it. */
+  function releaseAcks(d: Draft<LamportState>, k: number, j: number): void {
+    const held = d.kernels[k]!.heldAcks as HeldAck[]
+    for (const h of held.filter((x) => x.to === j)) send(d.net, k, j, { kind: 'ACK', res: h.res, ts: h.ts })
+    d.kernels[k]!.heldAcks = held.filter((x) => x.to !== j)
+  }
+
   function handle(d: Draft<LamportState>, to: number, from: number, m: LamportMsg): void {
     const here = d.kernels[to]!
     match(m.kind)
       .with('REQUEST', () => {
         enqueue(here.queues, m.res, { ts: m.ts, kernel: from }, c.queueOptions)
-        send(d.net, to, from, { kind: 'ACK', res: m.res, ts: m.ts })
+        if (p.deferAcks && ownRequestFirst(here.req, to, from, m.ts)) {
+          ;(here.heldAcks as HeldAck[]).push({ to: from, res: m.res, ts: m.ts })
+        } else {
+          send(d.net, to, from, { kind: 'ACK', res: m.res, ts: m.ts })
+        }
       })
       .with('ACK', () => {
         if (here.req.ts === m.ts && here.req.res === m.res) here.req.acks |= 1 << from
@@ -203,6 +234,7 @@ export function lamportModel(p: LamportParams, mutations: ReadonlySet<string>): 
         kernels: Array.from({ length: K }, (_, k) => ({
           req: { phase: 'idle', res: 0, ts: 0, acks: 0, nextTo: 0, left: k < p.requesters ? p.requests : 0 },
           queues: emptyQueues(),
+          heldAcks: [],
         })),
         net: emptyMessaging<LamportMsg>(K, LAMPORT_MSG_KINDS),
       },
@@ -252,6 +284,7 @@ export function lamportModel(p: LamportParams, mutations: ReadonlySet<string>): 
         .with({ type: 'send' }, ({ kernel, to, kind }) => {
           const r = d.kernels[kernel]!.req
           send(d.net, kernel, to, { kind, res: r.res, ts: r.ts })
+          if (kind === 'REQUEST') releaseAcks(d, kernel, to)
           let n = to + 1
           if (n === kernel) n++
           if (n < K) r.nextTo = n
@@ -313,6 +346,7 @@ export const lamport = defineModel<LamportParams>({
     { name: 'atomicTimestamp', kind: 'bool', default: false, doc: 'taking the timestamp and sending REQUEST are one step' },
     { name: 'atomicBroadcast', kind: 'bool', default: true, doc: 'send to all is one step (else K-1 steps)' },
     { name: 'gcCountsHeavyCopies', kind: 'bool', default: false, doc: 'heavy copies keep a per-page queue alive' },
+    { name: 'deferAcks', kind: 'bool', default: false, doc: 'a proposed fix: hold the ACK of a later request until the own REQUEST has gone to its sender' },
   ],
   mutations: [
     { name: 'noHeavyMirror', doc: 'heavy entries are not copied into per-page queues' },

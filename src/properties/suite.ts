@@ -119,6 +119,20 @@ export const proofs: readonly ProofEntry[] = [
     },
     suites: ['ci', 'full'],
   },
+  {
+    id: 'lamport/faithful/deferAcks',
+    model: 'lamport',
+    params: { ...lamportCi, atomicTimestamp: false, atomicBroadcast: false, deferAcks: true },
+    expect: { holds: true },
+    suites: ['ci', 'full'],
+  },
+  {
+    id: 'lamport/faithful/deferAcks/2pages',
+    model: 'lamport',
+    params: { ...lamportCi, atomicTimestamp: false, atomicBroadcast: false, deferAcks: true, pages: 2 },
+    expect: { holds: true },
+    suites: ['full'],
+  },
   ...mutationEntries('lamport', lamportCi, [
     ['noHeavyMirror', {}, 'heavyExclusion'],
     ['noCopyOnCreate', {}, 'queuesAgreeWhenDrained'],
