@@ -5,11 +5,13 @@ import { builtinModels } from '../model/registry.ts'
 
 export function listCommand(): number {
   for (const m of builtinModels) {
+    const nameWidth = Math.max(...m.params.map((p) => p.name.length), ...m.mutations.map((x) => x.name.length)) + 2
+    const typeWidth = Math.max(...m.params.map((p) => describeParam(p).length)) + 2
     console.log(`${pc.bold(m.name)}: ${m.doc}`)
     console.log('  parameters:')
-    for (const p of m.params) console.log(`    ${p.name.padEnd(18)} ${describeParam(p).padEnd(32)} ${p.doc}`)
+    for (const p of m.params) console.log(`    ${p.name.padEnd(nameWidth)}${describeParam(p).padEnd(typeWidth)}${p.doc}`)
     console.log(`  mutations:${m.mutations.length ? '' : ' none'}`)
-    for (const mu of m.mutations) console.log(`    ${mu.name.padEnd(18)} ${mu.doc}`)
+    for (const mu of m.mutations) console.log(`    ${mu.name.padEnd(nameWidth)}${mu.doc}`)
   }
   return 0
 }
