@@ -1,4 +1,4 @@
-import { fc, test } from '@fast-check/vitest'
+import { test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
 import { deepEqual } from '../src/checker/equal.ts'
 import { InputError } from '../src/checker/errors.ts'

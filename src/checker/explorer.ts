@@ -217,8 +217,7 @@ export function explore(model: AnyModel, opts: ExploreOptions = {}): ExploreResu
       codec.encode(viewOf(s))
       fingerprintWords(encodedBuffer(), encodedLength())
     } else {
-      const c = symmetry ? symmetry(s) : s
-      fingerprint(view ? view(c) : c)
+      fingerprint(viewOf(s))
     }
     if (!visited.add(fpA(), fpB())) return -1
     const id = log.push(parent, action)
