@@ -5,7 +5,8 @@ import { InputError } from '../src/checker/errors.ts'
 import { decodeValue, encodeValue, parseItf, toItf, type TraceMeta } from '../src/checker/itf.ts'
 import { explore } from '../src/checker/explorer.ts'
 import { rebuildTrace } from '../src/checker/trace.ts'
-import { ticket } from '../src/model/ticket.ts'
+import { ticket } from '../src/registry/ticket.ts'
+
 import { valueArb } from './values.ts'
 
 const meta: TraceMeta = { model: 'ticket', params: { threads: 3, modulo: 4 }, mutations: ['nonAtomicTicket'], property: 'mutualExclusion', propertyKind: 'invariant', toolVersion: 'test' }

@@ -2,7 +2,8 @@ import { describe, expect, test } from 'vitest'
 import { fingerprintHex } from '../src/checker/fingerprint.ts'
 import type { AnyModel } from '../src/checker/model.ts'
 import { resolveTypedParams } from '../src/checker/params.ts'
-import { lamport, type LamportState } from '../src/model/lamport.ts'
+import { lamport } from '../src/registry/lamport.ts'
+import { type LamportState } from '../src/model/lamport.ts'
 
 function model(params: Record<string, number | boolean>, mutations: string[] = []): AnyModel {
   return lamport.create(resolveTypedParams(lamport, params), new Set(mutations))

@@ -5,7 +5,8 @@
 import { describe, expect, test } from 'vitest'
 import { fingerprintHex } from '../src/checker/fingerprint.ts'
 import { resolveTypedParams } from '../src/checker/params.ts'
-import { spinlock, type SpinAction, type SpinState } from '../src/model/spinlock.ts'
+import { spinlock } from '../src/registry/spinlock.ts'
+import { type SpinAction, type SpinState } from '../src/model/spinlock.ts'
 
 /**
  * Every order in which lock requests are served over complete runs: the n-th

@@ -1,8 +1,7 @@
 /** The verify registry: every property of every model can fail, and every mutation is caught. */
 import { describe, expect, test } from 'vitest'
 import { resolveMutations, resolveTypedParams } from '../src/checker/params.ts'
-import { builtinModels } from '../src/model/registry.ts'
-import { proofs } from '../src/properties/suite.ts'
+import { builtinModels, proofs } from '../src/registry/index.ts'
 
 describe('verify registry', () => {
   for (const f of builtinModels) {

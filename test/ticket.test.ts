@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { explore } from '../src/checker/explorer.ts'
-import { ticket } from '../src/model/ticket.ts'
+import { ticket } from '../src/registry/ticket.ts'
+
 
 /**
  * Reachable states of the ticket lock, counted by hand: head takes any of `m` values;

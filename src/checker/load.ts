@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { builtinModels } from '../model/registry.ts'
+import { builtinModels } from '../registry/index.ts'
 import { InputError } from './errors.ts'
 import type { AnyModel, ModelFactory } from './model.ts'
 

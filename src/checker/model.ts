@@ -47,6 +47,9 @@ export interface Model<S, A extends Action = Action> {
   readonly actionTypes?: readonly string[]
 }
 
+/** A model's rules: everything but its properties (assembled with them in `src/registry`). */
+export type ModelRules<S, A extends Action = Action> = Omit<Model<S, A>, 'invariants' | 'transitionInvariants' | 'measures'>
+
 /** A model whose state and action types have been forgotten: what the engine handles. */
 export type AnyModel = Model<any, any>
 

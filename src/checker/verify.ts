@@ -6,7 +6,8 @@ import { builtinModel } from './load.ts'
 import { runCheck, type CheckOutcome } from './check.ts'
 import type { ExploreStats } from './explorer.ts'
 import { resolveMutations, resolveTypedParams } from './params.ts'
-import { describeExpectation, proofs, type ProofEntry, type Suite } from '../properties/suite.ts'
+import { describeExpectation, type ProofEntry, type Suite } from './proofs.ts'
+import { proofs } from '../registry/index.ts'
 
 export interface VerifyRow {
   readonly entry: ProofEntry

@@ -1,7 +1,7 @@
 /** `rkcheck list`: the built-in models, their parameters with defaults, and their mutations. */
 import pc from 'picocolors'
 import type { ParamSpec } from '../checker/model.ts'
-import { builtinModels } from '../model/registry.ts'
+import { builtinModels } from '../registry/index.ts'
 
 export function listCommand(): number {
   for (const m of builtinModels) {

@@ -3,7 +3,7 @@ import pc from 'picocolors'
 import { InputError } from '../checker/errors.ts'
 import { writeFileAtomic } from '../checker/files.ts'
 import { runProof, suiteEntries, type VerifyRow } from '../checker/verify.ts'
-import type { Suite } from '../properties/suite.ts'
+import type { Suite } from '../checker/proofs.ts'
 import { int, secs, table } from './format.ts'
 import { progressReporter } from './progress.ts'
 

@@ -34,9 +34,8 @@
  */
 import { match } from 'ts-pattern'
 import type { Draft } from 'immer'
-import { defineModel, type Model } from '../checker/model.ts'
+import type { ModelRules } from '../checker/model.ts'
 import { reducer } from '../checker/reducer.ts'
-import { lamportInvariants } from '../properties/lamport.ts'
 import { fetchAndAdd } from './popcorn/kernels.ts'
 import {
   HEAVY,
@@ -164,7 +163,7 @@ export function finished(s: LamportState): boolean {
   return quiescent(s) && s.kernels.every((k) => k.req.phase === 'idle' && k.req.left === 0)
 }
 
-export function lamportModel(p: LamportParams, mutations: ReadonlySet<string>): Model<LamportState, LamportAction> {
+export function lamportRules(p: LamportParams, mutations: ReadonlySet<string>): ModelRules<LamportState, LamportAction> {
   const c = lamportConfig(p, mutations)
   const { K } = c
   const resources = [...Array.from({ length: p.pages }, (_, i) => i), ...(p.heavy ? [HEAVY] : [])]
@@ -305,7 +304,6 @@ export function lamportModel(p: LamportParams, mutations: ReadonlySet<string>): 
         .with({ type: 'deliver' }, (del) => handle(d, del.to, del.from, take(d.net, del)))
         .exhaustive()
     }),
-    invariants: lamportInvariants(c),
     terminal: finished,
     view: (s) => ({ clock: s.clock, kernels: s.kernels, channels: s.net.channels }),
     actionTypes: [
@@ -333,28 +331,3 @@ export function lamportModel(p: LamportParams, mutations: ReadonlySet<string>): 
 export function resName(res: number): string {
   return res === HEAVY ? 'heavy' : `page ${res}`
 }
-
-export const lamport = defineModel<LamportParams>({
-  name: 'lamport',
-  doc: "Popcorn's Lamport per-page and heavy queues over the messaging layer",
-  params: [
-    { name: 'kernels', kind: 'int', default: 3, min: 2, max: 4, doc: 'kernel instances' },
-    { name: 'pages', kind: 'int', default: 1, min: 0, max: 3, doc: 'virtual pages with a per-page lock' },
-    { name: 'heavy', kind: 'bool', default: true, doc: 'threads may also take the heavy lock' },
-    { name: 'requests', kind: 'int', default: 1, min: 1, max: 3, doc: 'locks each requesting thread takes' },
-    { name: 'requesters', kind: 'int', default: 4, min: 1, max: 4, doc: 'kernels (the first ones) with a requesting thread' },
-    { name: 'atomicTimestamp', kind: 'bool', default: false, doc: 'taking the timestamp and sending REQUEST are one step' },
-    { name: 'atomicBroadcast', kind: 'bool', default: true, doc: 'send to all is one step (else K-1 steps)' },
-    { name: 'gcCountsHeavyCopies', kind: 'bool', default: false, doc: 'heavy copies keep a per-page queue alive' },
-    { name: 'deferAcks', kind: 'bool', default: false, doc: 'a proposed fix: hold the ACK of a later request until the own REQUEST has gone to its sender' },
-  ],
-  mutations: [
-    { name: 'noHeavyMirror', doc: 'heavy entries are not copied into per-page queues' },
-    { name: 'unorderedChannels', doc: 'a channel may deliver any of its messages' },
-    { name: 'noAckWait', doc: 'enter at the head of the local queue without waiting for ACKs' },
-    { name: 'noCopyOnCreate', doc: 'a per-page queue created later does not receive the heavy entries' },
-    { name: 'appendQueue', doc: 'queue entries are appended instead of kept in timestamp order' },
-    { name: 'noGc', doc: 'per-page queues are never garbage collected' },
-  ],
-  create: lamportModel,
-})

@@ -45,9 +45,8 @@
  */
 import { match } from 'ts-pattern'
 import type { Draft } from 'immer'
-import { defineModel, type Model } from '../checker/model.ts'
+import type { ModelRules } from '../checker/model.ts'
 import { reducer } from '../checker/reducer.ts'
-import { spinlockProperties } from '../properties/spinlock.ts'
 import { bitsOf, scheduleChoices, signedW, steppers, wrap, xadd, xchg, type HostSchedule, type Schedule } from './vm/hardware.ts'
 
 export type LockKind = 'ticket' | 'generic' | 'pmt-basic' | 'pmt-cpt' | 'pmt-cpt-st'
@@ -350,7 +349,7 @@ export function stepsToAcquireAlone(c: SpinConfig, s: SpinState, j: number, limi
   return undefined
 }
 
-export function spinlockModel(p: SpinParams, mutations: ReadonlySet<string>): Model<SpinState, SpinAction> {
+export function spinlockRules(p: SpinParams, mutations: ReadonlySet<string>): ModelRules<SpinState, SpinAction> {
   const c = spinConfig(p, mutations)
   if (p.P > p.V) throw new Error(`spinlock: P=${p.P} physical CPUs for V=${p.V} vCPUs: at most V`)
   const opTypes: VcpuOp[] = [
@@ -405,7 +404,6 @@ export function spinlockModel(p: SpinParams, mutations: ReadonlySet<string>): Mo
       d.pending &= ~(1 << a.vcpu)
       vcpuStep(c, d, a.vcpu, a.type)
     }),
-    ...spinlockProperties(c),
     terminal: (s) => activeMask(s) === 0,
     actionTypes: [...(p.schedule === 'lockstep' ? ['schedule'] : []), ...opTypes],
     actor: (a) => (a.type === 'schedule' ? 'host' : `vCPU ${a.vcpu}`),
@@ -413,28 +411,3 @@ export function spinlockModel(p: SpinParams, mutations: ReadonlySet<string>): Mo
       a.type === 'schedule' ? `host: run vCPUs {${bitsOf(a.running).join(', ')}} for a tick` : `vCPU ${a.vcpu}: ${a.type}`,
   }
 }
-
-export const spinlock = defineModel<SpinParams>({
-  name: 'spinlock',
-  doc: 'ticket, generic and preemptable ticket spinlocks under vCPU preemption',
-  params: [
-    { name: 'lock', kind: 'enum', values: ['ticket', 'generic', 'pmt-basic', 'pmt-cpt', 'pmt-cpt-st'], default: 'pmt-basic', doc: 'the lock algorithm' },
-    { name: 'V', kind: 'int', default: 3, min: 1, max: 5, doc: 'vCPUs of the guest' },
-    { name: 'P', kind: 'int', default: 2, min: 1, max: 5, doc: 'physical CPUs (lockstep: at most P vCPUs run in a tick)' },
-    { name: 'W', kind: 'int', default: 3, min: 2, max: 8, doc: 'ticket width in bits (wrap-around at 2^W)' },
-    { name: 'tau', kind: 'int', default: 2, min: 0, max: 64, allowInf: true, doc: 'unit timeout in spin iterations (0: generic, inf: ticket)' },
-    { name: 'C', kind: 'int', default: 1, min: 1, max: 8, doc: 'critical-section length in steps' },
-    { name: 'schedule', kind: 'enum', values: ['interleaving', 'lockstep'], default: 'interleaving', doc: 'interleaving, or lockstep ticks with a host scheduler' },
-    { name: 'rounds', kind: 'int', default: 1, min: 1, max: 4, doc: 'lock rounds per vCPU' },
-    { name: 'trylock', kind: 'bool', default: false, doc: 'an idle vCPU may also call trylock or is_locked' },
-  ],
-  mutations: [
-    { name: 'unsignedTimeout', doc: 'timeout from tail - head without the signed cast' },
-    { name: 'noAheadGuard', doc: 'threshold update without the (s16)(tail - head) > 0 guard' },
-    { name: 'unlockNoClear', doc: 'unlock advances head but leaves acquired (the lock bit) set' },
-    { name: 'nonAtomicTicket', doc: 'ticket taken by a read then a write of tail instead of xadd' },
-    { name: 'trylockSkipAcquired', doc: 'trylock without the test of acquired (Code 3.2 line 13)' },
-    { name: 'isLockedTicketsOnly', doc: "is_locked as Linux's ticket lock has it: tail != head, ignoring acquired / the lock bit" },
-  ],
-  create: spinlockModel,
-})

@@ -14,9 +14,8 @@
  * write of `tail + 1`, so two threads can draw the same ticket and both enter.
  */
 import { match } from 'ts-pattern'
-import { defineModel, type Model } from '../checker/model.ts'
+import type { ModelRules } from '../checker/model.ts'
 import { reducer } from '../checker/reducer.ts'
-import { ticketInvariants } from '../properties/ticket.ts'
 
 export type ThreadPc = 'idle' | 'taking' | 'waiting' | 'critical'
 
@@ -44,7 +43,7 @@ export interface TicketParams {
   readonly [k: string]: number
 }
 
-export function ticketModel(p: TicketParams, mutations: ReadonlySet<string>): Model<TicketState, TicketAction> {
+export function ticketRules(p: TicketParams, mutations: ReadonlySet<string>): ModelRules<TicketState, TicketAction> {
   const nonAtomic = mutations.has('nonAtomicTicket')
   const m = p.modulo
   return {
@@ -100,20 +99,8 @@ export function ticketModel(p: TicketParams, mutations: ReadonlySet<string>): Mo
           })
           .exhaustive()
       }),
-    invariants: ticketInvariants,
     actionTypes: nonAtomic ? ['readTail', 'writeTail', 'enter', 'leave'] : ['take', 'enter', 'leave'],
     actor: (a) => `thread ${a.thread}`,
     describe: (a) => `thread ${a.thread}: ${a.type}`,
   }
 }
-
-export const ticket = defineModel<TicketParams>({
-  name: 'ticket',
-  doc: 'ticket spinlock: take a ticket, wait for head, enter, leave (the engine reference model)',
-  params: [
-    { name: 'threads', kind: 'int', default: 3, min: 1, max: 16, doc: 'number of threads' },
-    { name: 'modulo', kind: 'int', default: 4, min: 2, max: 1024, doc: 'tickets wrap modulo this value' },
-  ],
-  mutations: [{ name: 'nonAtomicTicket', doc: 'ticket taken by read then write of tail instead of an atomic xadd' }],
-  create: ticketModel,
-})

@@ -30,9 +30,8 @@
  */
 import { match } from 'ts-pattern'
 import type { Draft } from 'immer'
-import { defineModel, type Model } from '../checker/model.ts'
+import type { ModelRules } from '../checker/model.ts'
 import { reducer } from '../checker/reducer.ts'
-import { tlbProperties } from '../properties/tlb.ts'
 import { bitsOf, hostEvents } from './vm/hardware.ts'
 
 export type Scheme = 'ipi' | 'pv-flush' | 'shoot4u'
@@ -217,7 +216,7 @@ export function tlbConfig(p: TlbParams, mutations: ReadonlySet<string>): TlbConf
   }
 }
 
-export function tlbModel(p: TlbParams, mutations: ReadonlySet<string>): Model<TlbState, TlbAction> {
+export function tlbRules(p: TlbParams, mutations: ReadonlySet<string>): ModelRules<TlbState, TlbAction> {
   const c = tlbConfig(p, mutations)
   if (p.P > p.V) throw new Error(`tlb: P=${p.P} physical CPUs for V=${p.V} vCPUs: at most V`)
   if (p.frames < p.pages) throw new Error(`tlb: ${p.frames} frames cannot back ${p.pages} pages`)
@@ -274,7 +273,6 @@ export function tlbModel(p: TlbParams, mutations: ReadonlySet<string>): Model<Tl
       return out
     },
     next,
-    ...tlbProperties(c),
     actionTypes: [
       'preempt',
       'resume',
@@ -302,24 +300,3 @@ export function tlbModel(p: TlbParams, mutations: ReadonlySet<string>): Model<Tl
         .exhaustive(),
   }
 }
-
-export const tlb = defineModel<TlbParams>({
-  name: 'tlb',
-  doc: 'TLB shootdown by IPI, by paravirtual flush, and by Shoot4U',
-  params: [
-    { name: 'scheme', kind: 'enum', values: ['ipi', 'pv-flush', 'shoot4u'], default: 'shoot4u', doc: 'the shootdown scheme' },
-    { name: 'V', kind: 'int', default: 3, min: 2, max: 4, doc: 'vCPUs (vCPU 0 changes the page table)' },
-    { name: 'P', kind: 'int', default: 2, min: 1, max: 4, doc: 'physical CPUs: at most P vCPUs run' },
-    { name: 'pages', kind: 'int', default: 1, min: 1, max: 3, doc: 'virtual pages' },
-    { name: 'frames', kind: 'int', default: 2, min: 1, max: 4, doc: 'physical frames (more than pages, so that frames are reused)' },
-    { name: 'ops', kind: 'int', default: 3, min: 1, max: 5, doc: 'page-table operations of vCPU 0' },
-    { name: 'wprotect', kind: 'bool', default: true, doc: 'vCPU 0 may also write-protect pages' },
-  ],
-  mutations: [
-    { name: 'freeBeforeAck', doc: 'the initiator frees the frame before all acknowledgements' },
-    { name: 'flushBeforeClear', doc: 'invalidate the TLBs, then clear the PTE' },
-    { name: 'pvNoFlushOnEntry', doc: 'pv-flush forgets the deferred flush on resume' },
-    { name: 'shoot4uRunningOnly', doc: 'shoot4u invalidates only the running vCPUs' },
-  ],
-  create: tlbModel,
-})

@@ -1,0 +1,26 @@
+/** The `tlb` model: its rules, its properties and its proofs, assembled. */
+import { defineModel } from '../checker/model.ts'
+import { tlbRules, type TlbParams, tlbConfig } from '../model/tlb.ts'
+import { tlbProperties } from '../properties/tlb.ts'
+export { tlbProofs } from '../properties/tlb.proofs.ts'
+
+export const tlb = defineModel<TlbParams>({
+  name: 'tlb',
+  doc: 'TLB shootdown by IPI, by paravirtual flush, and by Shoot4U',
+  params: [
+    { name: 'scheme', kind: 'enum', values: ['ipi', 'pv-flush', 'shoot4u'], default: 'shoot4u', doc: 'the shootdown scheme' },
+    { name: 'V', kind: 'int', default: 3, min: 2, max: 4, doc: 'vCPUs (vCPU 0 changes the page table)' },
+    { name: 'P', kind: 'int', default: 2, min: 1, max: 4, doc: 'physical CPUs: at most P vCPUs run' },
+    { name: 'pages', kind: 'int', default: 1, min: 1, max: 3, doc: 'virtual pages' },
+    { name: 'frames', kind: 'int', default: 2, min: 1, max: 4, doc: 'physical frames (more than pages, so that frames are reused)' },
+    { name: 'ops', kind: 'int', default: 3, min: 1, max: 5, doc: 'page-table operations of vCPU 0' },
+    { name: 'wprotect', kind: 'bool', default: true, doc: 'vCPU 0 may also write-protect pages' },
+  ],
+  mutations: [
+    { name: 'freeBeforeAck', doc: 'the initiator frees the frame before all acknowledgements' },
+    { name: 'flushBeforeClear', doc: 'invalidate the TLBs, then clear the PTE' },
+    { name: 'pvNoFlushOnEntry', doc: 'pv-flush forgets the deferred flush on resume' },
+    { name: 'shoot4uRunningOnly', doc: 'shoot4u invalidates only the running vCPUs' },
+  ],
+  create: (p, m) => ({ ...tlbRules(p, m), ...tlbProperties(tlbConfig(p, m)) }),
+})
