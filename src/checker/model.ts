@@ -7,6 +7,8 @@
  * subtrees are shared between a state and its successor.
  */
 
+import type { StepMessages } from './messages.ts'
+
 /** `true` when the property holds, otherwise a human sentence saying why it fails. */
 export type Check = true | string
 
@@ -43,6 +45,11 @@ export interface Model<S, A extends Action = Action> {
   actor?(a: A): string
   /** One human line per action. */
   describe?(a: A): string
+  /**
+   * The messages step `a` from `s` to `t` sends and delivers, for the sequence chart of
+   * `rkcheck view` (see `src/checker/messages.ts`); nothing else reads them.
+   */
+  messages?(s: S, a: A, t: S): StepMessages
   /** Every action type the model can produce: types that never fire are flagged. */
   readonly actionTypes?: readonly string[]
 }

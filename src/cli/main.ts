@@ -10,6 +10,7 @@ import { checkCommand } from './check-command.ts'
 import { listCommand } from './list-command.ts'
 import { replayCommand } from './replay-command.ts'
 import { verifyCommand } from './verify-command.ts'
+import { viewCommand } from './view-command.ts'
 
 const collect = (v: string, acc: string[]): string[] => [...acc, v]
 
@@ -55,6 +56,13 @@ function program(setExit: (code: number) => void): Command {
     .option('-v, --verbose', 'print every step')
     .addOption(new Option('--timed', 'attach costs with the timed executor').hideHelp())
     .action(async (file: string, o) => setExit(await replayCommand(file, o)))
+
+  p.command('view')
+    .description('write a self-contained HTML page: the trace as a sequence chart, and its states')
+    .argument('<trace>', 'an ITF trace file (.itf.json)')
+    .option('--out <file>', 'the page to write (default: the trace path with .html)')
+    .option('--model-file <file>', 'load the model the trace names from this file (its code runs)')
+    .action(async (file: string, o) => setExit(await viewCommand(file, o)))
 
   p.command('verify')
     .description('run every proof of a suite and compare each outcome with the expected one')

@@ -1,0 +1,426 @@
+// The trace viewer page: draws the sequence chart and the state panel from the data that
+// `rkcheck view` embedded in the page (src/viewer/view-data.ts). No network, no modules:
+// this file is inlined into the HTML.
+'use strict'
+;(function () {
+  const data = JSON.parse(document.getElementById('trace-data').textContent)
+  const SVG = 'http://www.w3.org/2000/svg'
+  const PALETTE = ['#2e5bff', '#d92d20', '#079455', '#dc6803', '#7a5af8', '#0e9384', '#c11574', '#4e5ba6', '#854a0e', '#344054']
+  const ROW = 30
+  const TOP = 10
+  const GUTTER = data.timed ? 78 : 44
+  const LANE = Math.max(96, Math.min(150, 560 / Math.max(1, data.actors.length)))
+  const LABEL_X = GUTTER + LANE * data.actors.length + 10
+  const n = data.steps.length - 1
+  const laneX = (actor) => GUTTER + LANE * data.actors.indexOf(actor) + LANE / 2
+  const colour = (actor) => PALETTE[Math.max(0, data.actors.indexOf(actor)) % PALETTE.length]
+
+  let selected = 0
+  let timeLayout = data.timed
+
+  // ---- header
+  const params = Object.entries(data.params).map(([k, v]) => `${k}=${v}`).join(' ')
+  document.getElementById('title').textContent = data.source
+  document.getElementById('meta').innerHTML =
+    `model <b>${esc(data.model)}</b>` +
+    (params ? ` (${esc(params)})` : '') +
+    ` · mutations <b>${esc(data.mutations.join(', ') || 'none')}</b>` +
+    ` · ${n} steps · ${data.actors.length} actors` +
+    (data.hinted ? ` · ${data.messages.length} messages` : ' · no message hints: steps per actor') +
+    (data.loop !== undefined ? ` · lasso: cycle from state ${data.loop}` : '') +
+    (data.timed ? ` · timed (${esc(data.timeUnit || 'time units')})` : '')
+  const verdict = document.getElementById('verdict')
+  verdict.textContent = (data.reproduced ? '✓ replay: ' : '✗ replay: ') + data.verdict
+  verdict.className = data.reproduced ? 'ok' : 'bad'
+  if (data.timed) document.getElementById('layout-toggle').hidden = false
+
+  // ---- layout: y of each step row (untimed: one row per step; timed: proportional to start time)
+  function layout() {
+    const ys = []
+    const heights = []
+    if (!timeLayout) {
+      for (let k = 0; k <= n; k++) {
+        ys.push(TOP + k * ROW)
+        heights.push(ROW)
+      }
+      return { ys, heights, bottom: TOP + (n + 1) * ROW, scale: 0, t0: 0 }
+    }
+    const times = data.steps.map((s) => s.time)
+    const known = times.filter(Boolean)
+    const t0 = Math.min(...known.map((t) => t.start))
+    const t1 = Math.max(...known.map((t) => t.end))
+    const scale = (Math.max(n, 8) * ROW) / Math.max(1e-9, t1 - t0)
+    let last = t0
+    for (let k = 0; k <= n; k++) {
+      const t = times[k]
+      const start = t ? t.start : last
+      const end = t ? t.end : start
+      last = end
+      ys.push(TOP + ROW / 2 + (start - t0) * scale - ROW / 2)
+      heights.push(Math.max(ROW, (end - start) * scale))
+    }
+    return { ys, heights, bottom: TOP + ROW + (t1 - t0) * scale + ROW / 2, scale, t0, t1 }
+  }
+
+  // ---- the chart
+  const chart = document.getElementById('chart')
+  const head = document.getElementById('lanes-head')
+  let svg = null
+  let rowRects = []
+  let labels = []
+
+  function el(name, attrs, parent, text) {
+    const e = document.createElementNS(SVG, name)
+    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v))
+    if (text !== undefined) e.textContent = text
+    if (parent) parent.appendChild(e)
+    return e
+  }
+
+  function draw() {
+    const L = layout()
+    const labelWidth = Math.max(280, ...data.steps.map((s) => 7 * (s.label.length + 4)), 7 * (endText().length + 6))
+    const width = LABEL_X + labelWidth
+    const violationY = L.bottom + 6
+    const height = violationY + ROW + 14
+    if (svg) svg.remove()
+    svg = el('svg', { width, height, role: 'img', 'aria-label': 'message sequence chart' })
+    chart.appendChild(svg)
+    head.style.width = width + 'px'
+    head.innerHTML = ''
+    for (const a of data.actors) {
+      const d = document.createElement('div')
+      d.className = 'lane'
+      d.style.left = laneX(a) + 'px'
+      d.style.background = colour(a)
+      d.textContent = a
+      head.appendChild(d)
+    }
+    const col = document.createElement('div')
+    col.className = 'col'
+    col.style.left = LABEL_X + 'px'
+    col.textContent = 'step'
+    head.appendChild(col)
+    const g0 = document.createElement('div')
+    g0.className = 'col'
+    g0.style.left = '6px'
+    g0.textContent = timeLayout ? 'time' : '#'
+    head.appendChild(g0)
+
+    const rows = el('g', {}, svg)
+    rowRects = []
+    labels = []
+    for (let k = 0; k <= n; k++) {
+      const y = L.ys[k]
+      const h = timeLayout ? ROW : ROW
+      const inCycle = data.loop !== undefined && k >= data.loop
+      const r = el('rect', { x: 0, y, width, height: h, class: 'row' + (inCycle ? ' cycle' : ''), 'data-step': k }, rows)
+      r.addEventListener('click', () => select(k))
+      rowRects.push(r)
+    }
+    // lifelines
+    for (const a of data.actors) el('line', { x1: laneX(a), y1: 0, x2: laneX(a), y2: violationY, class: 'lifeline' }, svg)
+    // time axis
+    if (timeLayout) drawTimeAxis(L, violationY)
+    // steps: activation box on the actor's lane, index and description
+    let lastLabelY = -Infinity
+    for (let k = 0; k <= n; k++) {
+      const s = data.steps[k]
+      const y = L.ys[k]
+      const g = el('g', { 'data-step': k, class: 'label' }, svg)
+      g.addEventListener('click', () => select(k))
+      if (!timeLayout) el('text', { x: GUTTER - 8, y: y + ROW / 2 + 4, 'text-anchor': 'end', class: 'gutter' }, g, String(k))
+      if (s.actor !== undefined) {
+        const boxH = timeLayout ? Math.max(6, L.heights[k] - (L.heights[k] > ROW ? 0 : ROW - 10)) : ROW - 10
+        const top = timeLayout ? y + ROW / 2 - 3 : y + 5
+        el('rect', { x: laneX(s.actor) - 7, y: top, width: 14, height: timeLayout ? Math.max(6, (s.time ? (s.time.end - s.time.start) * L.scale : 6)) : boxH, rx: 3, fill: colour(s.actor) }, g)
+      }
+      const text = el('text', { x: LABEL_X, y: y + ROW / 2 + 4 }, g)
+      const idx = el('tspan', { class: 'gutter' }, text, timeLayout ? `#${k} ` : '')
+      void idx
+      el('tspan', { fill: s.actor !== undefined ? colour(s.actor) : '#667085', 'font-weight': 600 }, text, s.actor !== undefined ? s.actor.replace(/^(.*)$/, '$1') : '')
+      el('tspan', {}, text, s.actor !== undefined ? '  ' + stripActor(s.label, s.actor) : s.label)
+      if (timeLayout && y - lastLabelY < 15) g.classList.add('faded')
+      else lastLabelY = y
+      labels.push(g)
+    }
+    // messages
+    data.messages.forEach((m, i) => drawMessage(m, i, L, violationY))
+    // lasso
+    if (data.loop !== undefined) {
+      const y1 = L.ys[data.loop] + ROW / 2
+      const y2 = L.ys[n] + ROW / 2
+      const x = timeLayout ? GUTTER - 6 : 8
+      el('path', { d: `M ${x + 10} ${y2} C ${x - 4} ${y2}, ${x - 4} ${y1}, ${x + 10} ${y1}`, class: 'loopmark', 'marker-end': 'url(#loop-arrow)' }, svg)
+      el('text', { x: x + 12, y: y1 - 4, class: 'looptext' }, svg, `cycle back to state ${data.loop}`)
+    }
+    // the end: the violated property, or the end of the trace
+    const end = el('g', { class: data.property ? 'violation' : 'endrow', 'data-step': n }, svg)
+    el('rect', { x: 4, y: violationY, width: width - 8, height: ROW, rx: 4 }, end)
+    el('text', { x: 14, y: violationY + ROW / 2 + 4 }, end, endText())
+    end.addEventListener('click', () => select(n))
+    defs()
+    select(selected, false)
+  }
+
+  function endText() {
+    if (!data.property) return `end of trace (${n} steps)`
+    if (data.propertyKind === 'measure') return `witness: ${data.property} at state ${n}`
+    const kind = data.loop !== undefined ? 'liveness' : data.propertyKind || 'invariant'
+    return `✗ ${data.property} (${kind}) violated at state ${n}: ${violationText()}`
+  }
+
+  function violationText() {
+    const m = /violated (?:at state \d+|by step \d+): (.*)$/.exec(data.verdict)
+    return m ? m[1] : data.verdict
+  }
+
+  function stripActor(label, actor) {
+    return label.startsWith(actor + ': ') ? label.slice(actor.length + 2) : label
+  }
+
+  function defs() {
+    const d = el('defs', {}, svg)
+    const mk = (id, fill) => {
+      const m = el('marker', { id, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, d)
+      el('path', { d: 'M 0 0 L 10 5 L 0 10 z', fill }, m)
+    }
+    mk('arrow', '#344054')
+    mk('arrow-hl', '#d92d20')
+    mk('arrow-grey', '#98a2b3')
+    mk('loop-arrow', '#2e5bff')
+  }
+
+  function drawMessage(m, i, L, violationY) {
+    if (m.sent === 0 && m.delivered !== undefined && m.from === m.to) return
+    const x1 = laneX(m.from)
+    const x2 = laneX(m.to)
+    const sendY = L.ys[m.sent] + (timeLayout ? ROW / 2 + sendDuration(m.sent, L) : ROW / 2 + 4)
+    const inflight = m.delivered === undefined
+    const y2 = inflight ? violationY - 4 : L.ys[m.delivered] + (timeLayout ? ROW / 2 : ROW / 2 - 4)
+    const g = el('g', { 'data-msg': i }, svg)
+    const same = !inflight && m.delivered === m.sent
+    const dx = x2 > x1 ? -8 : 8
+    const d = same && x1 === x2 ? `M ${x1 + 7} ${sendY - 4} h 22 v 8 h -20` : `M ${x1} ${sendY} L ${x2 + (x1 === x2 ? 0 : dx)} ${y2}`
+    const line = el('path', { d, class: 'msg' + (inflight ? ' inflight' : ''), 'marker-end': inflight ? 'url(#arrow-grey)' : 'url(#arrow)' }, g)
+    line.addEventListener('click', (e) => {
+      e.stopPropagation()
+      select(inflight ? m.sent : m.delivered)
+    })
+    const t = 0.35
+    const lx = x1 + (x2 - x1) * t
+    const ly = sendY + (y2 - sendY) * t
+    el('text', { x: lx + 4, y: ly - 3, class: 'msglabel', 'text-anchor': x2 >= x1 ? 'start' : 'end' }, g, m.label + (inflight ? ' (in flight)' : ''))
+  }
+
+  function sendDuration(k, L) {
+    const t = data.steps[k].time
+    return t ? (t.end - t.start) * L.scale : 0
+  }
+
+  function drawTimeAxis(L, bottom) {
+    const span = L.t1 - L.t0
+    if (!(span > 0)) return
+    const step = niceStep(span / 8)
+    for (let t = Math.ceil(L.t0 / step) * step; t <= L.t1; t += step) {
+      const y = TOP + ROW / 2 + (t - L.t0) * L.scale
+      el('line', { x1: GUTTER - 8, y1: y, x2: GUTTER - 2, y2: y, class: 'tick' }, svg)
+      el('text', { x: GUTTER - 10, y: y + 3, 'text-anchor': 'end', class: 'ticktext' }, svg, fmtTime(t))
+    }
+    el('line', { x1: GUTTER - 2, y1: TOP, x2: GUTTER - 2, y2: bottom, class: 'tick' }, svg)
+  }
+
+  function niceStep(x) {
+    const p = Math.pow(10, Math.floor(Math.log10(x)))
+    for (const m of [1, 2, 5, 10]) if (m * p >= x) return m * p
+    return 10 * p
+  }
+
+  function fmtTime(t) {
+    return Math.abs(t) >= 1e4 ? t.toExponential(2) : String(Math.round(t * 100) / 100)
+  }
+
+  // ---- the state panel
+  function select(k, scroll = true) {
+    selected = Math.max(0, Math.min(n, k))
+    rowRects.forEach((r, i) => r.classList.toggle('selected', i === selected))
+    labels.forEach((g, i) => {
+      if (timeLayout && i === selected) g.classList.remove('faded')
+    })
+    svg.querySelectorAll('[data-msg]').forEach((g) => {
+      const m = data.messages[Number(g.getAttribute('data-msg'))]
+      const hl = m.sent === selected || m.delivered === selected
+      g.querySelector('path').classList.toggle('hl', hl)
+      g.querySelector('path').setAttribute('marker-end', hl ? 'url(#arrow-hl)' : m.delivered === undefined ? 'url(#arrow-grey)' : 'url(#arrow)')
+      g.querySelector('text').classList.toggle('hl', hl)
+    })
+    renderState(selected)
+    if (scroll) {
+      const r = rowRects[selected].getBoundingClientRect()
+      const c = chart.getBoundingClientRect()
+      if (r.top < c.top + 40 || r.bottom > c.bottom - 40) chart.scrollTop += r.top - c.top - c.height / 2
+    }
+    history.replaceState(null, '', '#step=' + selected)
+  }
+
+  function renderState(k) {
+    const s = data.steps[k]
+    document.getElementById('state-title').textContent = `State ${k}` + (k === n && data.property ? ' (last)' : '')
+    document.getElementById('step-label').textContent = k === 0 ? 'initial state' : `after step ${k}: ${s.label}`
+    const meta = []
+    if (s.actor !== undefined) meta.push('actor ' + s.actor)
+    if (s.time) meta.push(`time ${fmtTime(s.time.start)}..${fmtTime(s.time.end)} ${data.timeUnit || ''} (${fmtTime(s.time.end - s.time.start)})`)
+    if (data.loop !== undefined && k >= data.loop) meta.push('in the cycle')
+    const sent = data.messages.filter((m) => m.sent === k && m.sent !== 0).map((m) => `sends ${m.label} to ${m.to}`)
+    const got = data.messages.filter((m) => m.delivered === k && m.sent !== 0).map((m) => `delivers ${m.label} from ${m.from} (sent at step ${m.sent})`)
+    document.getElementById('step-meta').textContent = [...meta, ...got, ...sent].join(' · ')
+    const box = document.getElementById('violation')
+    box.hidden = !(k === n && data.property)
+    box.textContent = k === n && data.property ? endText() : ''
+    const changed = document.getElementById('changed')
+    changed.innerHTML = ''
+    if (k > 0) {
+      const lead = document.createElement('span')
+      lead.textContent = s.changed.length ? 'changed: ' : 'changed: nothing'
+      changed.appendChild(lead)
+      for (const p of s.changed) {
+        const c = document.createElement('span')
+        c.className = 'chip'
+        c.textContent = p || '(state)'
+        changed.appendChild(c)
+      }
+    }
+    const prev = k > 0 ? index(data.steps[k - 1].state) : new Map()
+    const out = document.getElementById('state')
+    out.innerHTML = ''
+    out.appendChild(renderNode(s.state, null, new Set(s.changed), new Set(s.touched), prev))
+  }
+
+  function index(node, m = new Map()) {
+    m.set(node.p, node)
+    if (node.items) node.items.forEach((c) => index(c, m))
+    if (node.fields) node.fields.forEach(([, c]) => index(c, m))
+    if (node.entries) node.entries.forEach(([, c]) => index(c, m))
+    return m
+  }
+
+  function scalar(node) {
+    const span = document.createElement('span')
+    const v = node.v
+    span.className = typeof v === 'string' ? 'str' : typeof v === 'number' ? 'num' : 'bool'
+    span.textContent = typeof v === 'string' ? v : String(v)
+    return span
+  }
+
+  function children(node) {
+    if (node.t === 'r') return node.fields
+    if (node.t === 'm') return node.entries
+    if (node.t === 'a' || node.t === 's') return node.items.map((c, i) => [String(i), c])
+    return []
+  }
+
+  function inlineable(node) {
+    const cs = children(node)
+    return cs.length <= 10 && cs.every(([, c]) => c.t === 'v' && String(c.v).length <= 14)
+  }
+
+  const BRACKETS = { r: ['{', '}'], a: ['[', ']'], m: ['map {', '}'], s: ['set {', '}'] }
+
+  function renderNode(node, key, changed, touched, prev) {
+    const line = document.createElement('div')
+    line.className = 'node' + (touched.has(node.p) && !changed.has(node.p) ? ' touch' : '')
+    line.setAttribute('data-path', node.p)
+    if (key !== null) {
+      const ks = document.createElement('span')
+      ks.className = 'key'
+      ks.textContent = key
+      line.appendChild(ks)
+      line.appendChild(punct(': '))
+    }
+    const mark = (span, n) => {
+      if (!changed.has(n.p)) return span
+      span.classList.add('chg')
+      const before = prev.get(n.p)
+      if (before && before.t === 'v' && n.t === 'v') {
+        const w = document.createElement('span')
+        w.className = 'was'
+        w.textContent = '(was ' + before.v + ')'
+        const wrap = document.createElement('span')
+        wrap.appendChild(span)
+        wrap.appendChild(w)
+        return wrap
+      }
+      return span
+    }
+    if (node.t === 'v') {
+      line.appendChild(mark(scalar(node), node))
+      return line
+    }
+    const [open, close] = BRACKETS[node.t]
+    const cs = children(node)
+    if (inlineable(node)) {
+      const span = document.createElement('span')
+      span.appendChild(punct(open))
+      cs.forEach(([k, c], i) => {
+        if (i > 0) span.appendChild(punct(', '))
+        if (node.t === 'r' || node.t === 'm') {
+          const ks = document.createElement('span')
+          ks.className = 'key'
+          ks.textContent = k
+          span.appendChild(ks)
+          span.appendChild(punct(': '))
+        }
+        const v = scalar(c)
+        v.setAttribute('data-path', c.p)
+        span.appendChild(mark(v, c))
+      })
+      span.appendChild(punct(close))
+      line.appendChild(mark(span, node))
+      return line
+    }
+    const head = mark(punct(open), node)
+    line.appendChild(head)
+    for (const [k, c] of cs) line.appendChild(renderNode(c, k, changed, touched, prev))
+    line.appendChild(punct(close))
+    return line
+  }
+
+  function punct(s) {
+    const p = document.createElement('span')
+    p.className = 'punct'
+    p.textContent = s
+    return p
+  }
+
+  function esc(s) {
+    return String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c])
+  }
+
+  // ---- keyboard
+  document.addEventListener('keydown', (e) => {
+    if (e.altKey || e.ctrlKey || e.metaKey) return
+    const k = e.key
+    if (k === 'ArrowDown' || k === 'j' || k === 'ArrowRight') select(selected + 1)
+    else if (k === 'ArrowUp' || k === 'k' || k === 'ArrowLeft') select(selected - 1)
+    else if (k === 'PageDown') select(selected + 10)
+    else if (k === 'PageUp') select(selected - 10)
+    else if (k === 'Home' || k === 'g') select(0)
+    else if (k === 'End' || k === 'G' || k === 'v') select(n)
+    else if (k === 't' && data.timed) toggleLayout()
+    else return
+    e.preventDefault()
+  })
+
+  function toggleLayout() {
+    timeLayout = !timeLayout
+    document.getElementById('layout-toggle').textContent = timeLayout ? 'show one row per step (t)' : 'show the time axis (t)'
+    draw()
+  }
+  document.getElementById('layout-toggle').addEventListener('click', toggleLayout)
+  document.getElementById('layout-toggle').textContent = 'show one row per step (t)'
+
+  const fromHash = /#step=(\d+)/.exec(location.hash)
+  selected = fromHash ? Number(fromHash[1]) : 0
+  draw()
+  document.body.setAttribute('data-ready', 'true')
+})()
