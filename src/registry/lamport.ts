@@ -2,6 +2,7 @@
 import { defineModel } from '../checker/model.ts'
 import { lamportRules, type LamportParams, lamportConfig } from '../model/lamport.ts'
 import { lamportInvariants } from '../properties/lamport.ts'
+import { lamportMessages } from './messages.ts'
 export { lamportProofs } from '../properties/lamport.proofs.ts'
 
 export const lamport = defineModel<LamportParams>({
@@ -26,5 +27,5 @@ export const lamport = defineModel<LamportParams>({
     { name: 'appendQueue', doc: 'queue entries are appended instead of kept in timestamp order' },
     { name: 'noGc', doc: 'per-page queues are never garbage collected' },
   ],
-  create: (p, m) => ({ ...lamportRules(p, m), invariants: lamportInvariants(lamportConfig(p, m)) }),
+  create: (p, m) => ({ ...lamportRules(p, m), invariants: lamportInvariants(lamportConfig(p, m)), messages: lamportMessages }),
 })

@@ -2,6 +2,7 @@
 import { defineModel } from '../checker/model.ts'
 import { tlbRules, type TlbParams, tlbConfig } from '../model/tlb.ts'
 import { tlbProperties } from '../properties/tlb.ts'
+import { tlbMessages } from './messages.ts'
 export { tlbProofs } from '../properties/tlb.proofs.ts'
 
 export const tlb = defineModel<TlbParams>({
@@ -22,5 +23,5 @@ export const tlb = defineModel<TlbParams>({
     { name: 'pvNoFlushOnEntry', doc: 'pv-flush forgets the deferred flush on resume' },
     { name: 'shoot4uRunningOnly', doc: 'shoot4u invalidates only the running vCPUs' },
   ],
-  create: (p, m) => ({ ...tlbRules(p, m), ...tlbProperties(tlbConfig(p, m)) }),
+  create: (p, m) => ({ ...tlbRules(p, m), ...tlbProperties(tlbConfig(p, m)), messages: tlbMessages(p.scheme) }),
 })

@@ -8,8 +8,8 @@
   const PALETTE = ['#2e5bff', '#d92d20', '#079455', '#dc6803', '#7a5af8', '#0e9384', '#c11574', '#4e5ba6', '#854a0e', '#344054']
   const ROW = 30
   const TOP = 10
-  const GUTTER = data.timed ? 78 : 44
-  const LANE = Math.max(96, Math.min(150, 560 / Math.max(1, data.actors.length)))
+  const GUTTER = (data.timed ? 78 : 44) + (data.loop !== undefined ? 22 : 0)
+  const LANE = Math.max(90, Math.min(120, 480 / Math.max(1, data.actors.length)))
   const LABEL_X = GUTTER + LANE * data.actors.length + 10
   const n = data.steps.length - 1
   const laneX = (actor) => GUTTER + LANE * data.actors.indexOf(actor) + LANE / 2
@@ -34,32 +34,41 @@
   verdict.className = data.reproduced ? 'ok' : 'bad'
   if (data.timed) document.getElementById('layout-toggle').hidden = false
 
-  // ---- layout: y of each step row (untimed: one row per step; timed: proportional to start time)
+  // ---- layout: the middle of each step's row, and the top and bottom of its activation box.
+  // One row per step; on the time axis (timed traces) rows sit at their start time and
+  // boxes run from start to end.
   function layout() {
-    const ys = []
-    const heights = []
+    const mid = []
+    const boxTop = []
+    const boxBottom = []
     if (!timeLayout) {
       for (let k = 0; k <= n; k++) {
-        ys.push(TOP + k * ROW)
-        heights.push(ROW)
+        mid.push(TOP + k * ROW + ROW / 2)
+        boxTop.push(mid[k] - ROW / 2 + 5)
+        boxBottom.push(mid[k] + ROW / 2 - 5)
       }
-      return { ys, heights, bottom: TOP + (n + 1) * ROW, scale: 0, t0: 0 }
+      return { mid, boxTop, boxBottom, bottom: TOP + (n + 1) * ROW }
     }
-    const times = data.steps.map((s) => s.time)
-    const known = times.filter(Boolean)
+    const known = data.steps.map((s) => s.time).filter(Boolean)
     const t0 = Math.min(...known.map((t) => t.start))
     const t1 = Math.max(...known.map((t) => t.end))
     const scale = (Math.max(n, 8) * ROW) / Math.max(1e-9, t1 - t0)
+    // the initial state gets a row above the axis
+    const Y = (t) => TOP + ROW + ROW / 2 + (t - t0) * scale
     let last = t0
-    for (let k = 0; k <= n; k++) {
-      const t = times[k]
+    mid.push(TOP + ROW / 2)
+    boxTop.push(TOP + ROW / 2)
+    boxBottom.push(TOP + ROW / 2)
+    for (let k = 1; k <= n; k++) {
+      const t = data.steps[k].time
       const start = t ? t.start : last
       const end = t ? t.end : start
       last = end
-      ys.push(TOP + ROW / 2 + (start - t0) * scale - ROW / 2)
-      heights.push(Math.max(ROW, (end - start) * scale))
+      mid.push(Y(start) + 8)
+      boxTop.push(Y(start))
+      boxBottom.push(Math.max(Y(end), Y(start) + 4))
     }
-    return { ys, heights, bottom: TOP + ROW + (t1 - t0) * scale + ROW / 2, scale, t0, t1 }
+    return { mid, boxTop, boxBottom, bottom: Y(t1) + ROW / 2, Y, t0, t1 }
   }
 
   // ---- the chart
@@ -111,35 +120,33 @@
     rowRects = []
     labels = []
     for (let k = 0; k <= n; k++) {
-      const y = L.ys[k]
-      const h = timeLayout ? ROW : ROW
       const inCycle = data.loop !== undefined && k >= data.loop
-      const r = el('rect', { x: 0, y, width, height: h, class: 'row' + (inCycle ? ' cycle' : ''), 'data-step': k }, rows)
+      const r = el('rect', { x: 0, y: L.mid[k] - ROW / 2, width, height: ROW, class: 'row' + (inCycle ? ' cycle' : ''), 'data-step': k }, rows)
       r.addEventListener('click', () => select(k))
       rowRects.push(r)
     }
-    // lifelines
     for (const a of data.actors) el('line', { x1: laneX(a), y1: 0, x2: laneX(a), y2: violationY, class: 'lifeline' }, svg)
-    // time axis
     if (timeLayout) drawTimeAxis(L, violationY)
-    // steps: activation box on the actor's lane, index and description
+    // steps: an activation box on the actor's lifeline, the index and the description
+    placed = []
     let lastLabelY = -Infinity
     for (let k = 0; k <= n; k++) {
       const s = data.steps[k]
-      const y = L.ys[k]
+      const y = L.mid[k]
       const g = el('g', { 'data-step': k, class: 'label' }, svg)
       g.addEventListener('click', () => select(k))
-      if (!timeLayout) el('text', { x: GUTTER - 8, y: y + ROW / 2 + 4, 'text-anchor': 'end', class: 'gutter' }, g, String(k))
+      if (!timeLayout) el('text', { x: GUTTER - 8, y: y + 4, 'text-anchor': 'end', class: 'gutter' }, g, String(k))
       if (s.actor !== undefined) {
-        const boxH = timeLayout ? Math.max(6, L.heights[k] - (L.heights[k] > ROW ? 0 : ROW - 10)) : ROW - 10
-        const top = timeLayout ? y + ROW / 2 - 3 : y + 5
-        el('rect', { x: laneX(s.actor) - 7, y: top, width: 14, height: timeLayout ? Math.max(6, (s.time ? (s.time.end - s.time.start) * L.scale : 6)) : boxH, rx: 3, fill: colour(s.actor) }, g)
+        const box = { x: laneX(s.actor) - 7, y: L.boxTop[k], w: 14, h: L.boxBottom[k] - L.boxTop[k] }
+        el('rect', { x: box.x, y: box.y, width: box.w, height: box.h, rx: 3, fill: colour(s.actor) }, g)
+        placed.push(box)
       }
-      const text = el('text', { x: LABEL_X, y: y + ROW / 2 + 4 }, g)
-      const idx = el('tspan', { class: 'gutter' }, text, timeLayout ? `#${k} ` : '')
-      void idx
-      el('tspan', { fill: s.actor !== undefined ? colour(s.actor) : '#667085', 'font-weight': 600 }, text, s.actor !== undefined ? s.actor.replace(/^(.*)$/, '$1') : '')
-      el('tspan', {}, text, s.actor !== undefined ? '  ' + stripActor(s.label, s.actor) : s.label)
+      const text = el('text', { x: LABEL_X, y: y + 4 }, g)
+      if (timeLayout) el('tspan', { class: 'gutter' }, text, `#${k}  `)
+      if (s.actor !== undefined) {
+        el('tspan', { fill: colour(s.actor), 'font-weight': 600 }, text, s.actor)
+        el('tspan', {}, text, '  ' + stripActor(s.label, s.actor))
+      } else el('tspan', { class: 'gutter' }, text, s.label)
       if (timeLayout && y - lastLabelY < 15) g.classList.add('faded')
       else lastLabelY = y
       labels.push(g)
@@ -148,11 +155,12 @@
     data.messages.forEach((m, i) => drawMessage(m, i, L, violationY))
     // lasso
     if (data.loop !== undefined) {
-      const y1 = L.ys[data.loop] + ROW / 2
-      const y2 = L.ys[n] + ROW / 2
-      const x = timeLayout ? GUTTER - 6 : 8
-      el('path', { d: `M ${x + 10} ${y2} C ${x - 4} ${y2}, ${x - 4} ${y1}, ${x + 10} ${y1}`, class: 'loopmark', 'marker-end': 'url(#loop-arrow)' }, svg)
-      el('text', { x: x + 12, y: y1 - 4, class: 'looptext' }, svg, `cycle back to state ${data.loop}`)
+      const y1 = L.mid[data.loop]
+      const y2 = L.mid[n]
+      const x = 16
+      el('path', { d: `M ${x + 8} ${y2} C ${x - 6} ${y2}, ${x - 6} ${y1}, ${x + 8} ${y1}`, class: 'loopmark', 'marker-end': 'url(#loop-arrow)' }, svg)
+      const ym = (y1 + y2) / 2
+      el('text', { x: 9, y: ym, class: 'looptext', 'text-anchor': 'middle', transform: `rotate(-90 9 ${ym})` }, svg, `cycle to ${data.loop}`)
     }
     // the end: the violated property, or the end of the trace
     const end = el('g', { class: data.property ? 'violation' : 'endrow', 'data-step': n }, svg)
@@ -166,8 +174,10 @@
   function endText() {
     if (!data.property) return `end of trace (${n} steps)`
     if (data.propertyKind === 'measure') return `witness: ${data.property} at state ${n}`
-    const kind = data.loop !== undefined ? 'liveness' : data.propertyKind || 'invariant'
-    return `✗ ${data.property} (${kind}) violated at state ${n}: ${violationText()}`
+    if (data.property === 'deadlock' || data.propertyKind === 'deadlock') return `✗ deadlock at state ${n}: no action is enabled`
+    if (data.loop !== undefined) return `✗ ${data.property} violated by a lasso: states ${data.loop}..${n} repeat forever: ${violationText()}`
+    const where = data.propertyKind === 'transition' ? `by step ${n}` : `at state ${n}`
+    return `✗ ${data.property} (${data.propertyKind || 'invariant'}) violated ${where}: ${violationText()}`
   }
 
   function violationText() {
@@ -195,9 +205,9 @@
     if (m.sent === 0 && m.delivered !== undefined && m.from === m.to) return
     const x1 = laneX(m.from)
     const x2 = laneX(m.to)
-    const sendY = L.ys[m.sent] + (timeLayout ? ROW / 2 + sendDuration(m.sent, L) : ROW / 2 + 4)
+    const sendY = timeLayout ? L.boxBottom[m.sent] : L.mid[m.sent] + 4
     const inflight = m.delivered === undefined
-    const y2 = inflight ? violationY - 4 : L.ys[m.delivered] + (timeLayout ? ROW / 2 : ROW / 2 - 4)
+    const y2 = inflight ? violationY - 4 : timeLayout ? L.boxTop[m.delivered] : L.mid[m.delivered] - 4
     const g = el('g', { 'data-msg': i }, svg)
     const same = !inflight && m.delivered === m.sent
     const dx = x2 > x1 ? -8 : 8
@@ -207,15 +217,29 @@
       e.stopPropagation()
       select(inflight ? m.sent : m.delivered)
     })
-    const t = 0.35
-    const lx = x1 + (x2 - x1) * t
-    const ly = sendY + (y2 - sendY) * t
-    el('text', { x: lx + 4, y: ly - 3, class: 'msglabel', 'text-anchor': x2 >= x1 ? 'start' : 'end' }, g, m.label + (inflight ? ' (in flight)' : ''))
+    const text = m.label + (inflight ? ' (in flight)' : '')
+    const [lx, ly] = placeLabel(text, x1, sendY, same ? x1 + 30 : x2, same ? sendY : y2)
+    el('text', { x: lx, y: ly, class: 'msglabel' }, g, text)
   }
 
-  function sendDuration(k, L) {
-    const t = data.steps[k].time
-    return t ? (t.end - t.start) * L.scale : 0
+  // Arrow labels: the first spot along the arrow whose box overlaps no label placed so far.
+  let placed = []
+  function placeLabel(text, x1, y1, x2, y2) {
+    const w = 6.2 * text.length
+    const h = 12
+    let best = null
+    for (const t of [0.3, 0.5, 0.7, 0.15, 0.85, 0.4, 0.6]) {
+      const cx = x1 + (x2 - x1) * t
+      const cy = y1 + (y2 - y1) * t
+      const box = { x: Math.max(GUTTER, cx - w / 2), y: cy - h - 2, w, h }
+      if (!best) best = box
+      if (!placed.some((b) => b.x < box.x + box.w && box.x < b.x + b.w && b.y < box.y + box.h && box.y < b.y + b.h)) {
+        best = box
+        break
+      }
+    }
+    placed.push(best)
+    return [best.x, best.y + h - 2]
   }
 
   function drawTimeAxis(L, bottom) {
@@ -223,7 +247,7 @@
     if (!(span > 0)) return
     const step = niceStep(span / 8)
     for (let t = Math.ceil(L.t0 / step) * step; t <= L.t1; t += step) {
-      const y = TOP + ROW / 2 + (t - L.t0) * L.scale
+      const y = L.Y(t)
       el('line', { x1: GUTTER - 8, y1: y, x2: GUTTER - 2, y2: y, class: 'tick' }, svg)
       el('text', { x: GUTTER - 10, y: y + 3, 'text-anchor': 'end', class: 'ticktext' }, svg, fmtTime(t))
     }
