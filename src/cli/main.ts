@@ -71,6 +71,7 @@ function program(setExit: (code: number) => void): Command {
     .option('--trace-dir <dir>', 'also write every counterexample found to this folder')
     .option('--filter <prefix>', 'run only the configurations whose id starts with this (e.g. lamport/)')
     .option('--params', 'show each configuration\'s parameters in the table')
+    .option('--junit <file>', 'write a JUnit XML report (a changed outcome is a failure naming its trace)')
     .option('-q, --quiet', 'no progress on stderr')
     .action((o) => setExit(verifyCommand(o)))
 

@@ -3,7 +3,8 @@ import pc from 'picocolors'
 import { InputError } from '../checker/errors.ts'
 import { writeFileAtomic } from '../checker/files.ts'
 import { runProof, suiteEntries, type VerifyRow } from '../checker/verify.ts'
-import type { Suite } from '../checker/proofs.ts'
+import type { ProofEntry, Suite } from '../checker/proofs.ts'
+import { junitTraceDir, writeJunit } from './verify-junit.ts'
 import { int, secs, table } from './format.ts'
 import { progressReporter } from './progress.ts'
 
@@ -14,13 +15,18 @@ export interface VerifyCliOptions {
   readonly filter?: string
   readonly params?: boolean
   readonly quiet?: boolean
+  readonly junit?: string
 }
 
-export function verifyCommand(o: VerifyCliOptions): number {
+/** `suite`: the configurations to run instead of the registry's (tests). */
+export function verifyCommand(o: VerifyCliOptions, suite?: readonly ProofEntry[]): number {
   if (o.suite !== 'ci' && o.suite !== 'full') throw new InputError(`unknown suite '${o.suite}' (known: ci, full)`)
-  const entries = suiteEntries(o.suite as Suite).filter((e) => o.filter === undefined || e.id.startsWith(o.filter))
+  const entries = (suite ?? suiteEntries(o.suite as Suite)).filter((e) => o.filter === undefined || e.id.startsWith(o.filter))
   if (entries.length === 0) throw new InputError(`no configuration of suite ${o.suite} starts with '${o.filter}'`)
+  // the counterexample of a changed outcome is kept for the report, with or without --trace-dir
+  const changedDir = o.junit !== undefined ? junitTraceDir(o.junit, o.traceDir) : undefined
   const rows: VerifyRow[] = []
+  const traces = new Map<string, string>()
   const started = Date.now()
   for (const e of entries) {
     const progress = progressReporter(e.id, o.quiet ?? false)
@@ -30,11 +36,15 @@ export function verifyCommand(o: VerifyCliOptions): number {
     if (!o.quiet) {
       process.stderr.write(`${row.pass ? pc.green('ok  ') : pc.red('FAIL')} ${e.id}: ${row.outcome} (${secs(row.stats.elapsedSec)} s)\n`)
     }
+    const base = (dir: string): string => `${dir}/${e.id.replace(/\//g, '.')}`
+    const dir = o.traceDir ?? (row.pass ? undefined : changedDir)
+    if (dir !== undefined && row.check.itf !== undefined) {
+      traces.set(e.id, `${base(dir)}.itf.json`)
+      writeFileAtomic(`${base(dir)}.itf.json`, JSON.stringify(row.check.itf, null, 1) + '\n')
+    }
     if (o.traceDir !== undefined) {
-      const base = `${o.traceDir}/${e.id.replace(/\//g, '.')}`
-      if (row.check.itf !== undefined) writeFileAtomic(`${base}.itf.json`, JSON.stringify(row.check.itf, null, 1) + '\n')
       for (const [name, itf] of Object.entries(row.check.witnesses)) {
-        writeFileAtomic(`${base}.${name}.max.itf.json`, JSON.stringify(itf, null, 1) + '\n')
+        writeFileAtomic(`${base(o.traceDir)}.${name}.max.itf.json`, JSON.stringify(itf, null, 1) + '\n')
       }
     }
   }
@@ -97,5 +107,6 @@ export function verifyCommand(o: VerifyCliOptions): number {
     }
     writeFileAtomic(o.json, JSON.stringify(json, null, 2) + '\n')
   }
+  if (o.junit !== undefined) writeJunit(o.junit, `rkcheck verify --suite ${o.suite}`, rows, traces, total)
   return failed.length === 0 ? 0 : 1
 }
