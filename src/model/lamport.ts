@@ -36,56 +36,40 @@ import { match } from 'ts-pattern'
 import type { Draft } from 'immer'
 import type { ModelRules } from '../checker/model.ts'
 import { reducer } from '../checker/reducer.ts'
-import { fetchAndAdd } from './popcorn/kernels.ts'
+import { HEAVY, emptyQueues, type ProcessQueues, type QueueOptions } from './popcorn/lamport-queues.ts'
 import {
-  HEAVY,
-  atHead,
-  before,
-  dequeue,
-  emptyQueues,
-  enqueue,
-  type ProcessQueues,
-  type QueueOptions,
-} from './popcorn/lamport-queues.ts'
-import { broadcast, deliverable, drained, emptyMessaging, send, take, type Messaging } from './popcorn/messaging.ts'
+  LOCK_MSG_KINDS,
+  emptyLockKernel,
+  enqueueAndSend,
+  enter,
+  handleLockMessage,
+  idleRequest,
+  lockStep,
+  release,
+  sendNext,
+  startRequest,
+  type LockKernel,
+  type LockMsg,
+  type LockMsgKind,
+  type LockOptions,
+  type LockRequest,
+  type LockSite,
+} from './popcorn/lamport-lock.ts'
+import { deliverable, drained, emptyMessaging, take, type Messaging } from './popcorn/messaging.ts'
 
-export type LamportMsgKind = 'REQUEST' | 'ACK' | 'RELEASE'
-export const LAMPORT_MSG_KINDS: readonly LamportMsgKind[] = ['REQUEST', 'ACK', 'RELEASE']
+export type LamportMsgKind = LockMsgKind
+export const LAMPORT_MSG_KINDS = LOCK_MSG_KINDS
+export type LamportMsg = LockMsg<number>
+export type RequesterPhase = LockRequest<number>['phase']
 
-export interface LamportMsg {
-  readonly kind: LamportMsgKind
-  readonly res: number
-  readonly ts: number
-}
-
-/**
- * The requesting thread of one kernel. `stamped`: took a timestamp, not yet enqueued;
- * `requesting` / `releasing`: broadcasting REQUEST / RELEASE one kernel at a time
- * (`nextTo` is the next receiver); `waiting`: for ACKs and the head of the queue.
- */
-export type RequesterPhase = 'idle' | 'stamped' | 'requesting' | 'waiting' | 'holding' | 'releasing'
-
-export interface Requester {
-  readonly phase: RequesterPhase
-  readonly res: number
-  readonly ts: number
-  /** Bit k set: kernel k has acknowledged the current request. */
-  readonly acks: number
-  readonly nextTo: number
+/** The requesting thread of one kernel: its lock request, and how many locks it has left to take. */
+export interface Requester extends LockRequest<number> {
   readonly left: number
 }
 
-/** An ACK held back (`deferAcks`) until the own REQUEST has been sent to `to`. */
-export interface HeldAck {
-  readonly to: number
-  readonly res: number
-  readonly ts: number
-}
-
-export interface LamportKernel {
+export interface LamportKernel extends LockKernel<number> {
   readonly req: Requester
   readonly queues: ProcessQueues
-  readonly heldAcks: readonly HeldAck[]
 }
 
 export interface LamportState {
@@ -128,25 +112,30 @@ export interface LamportConfig {
   readonly K: number
   readonly queueOptions: QueueOptions
   readonly unordered: boolean
-  readonly waitForAcks: boolean
+  readonly lock: LockOptions
 }
 
 export function lamportConfig(p: LamportParams, mutations: ReadonlySet<string>): LamportConfig {
+  const queueOptions: QueueOptions = {
+    mirrorHeavy: !mutations.has('noHeavyMirror'),
+    copyOnCreate: !mutations.has('noCopyOnCreate'),
+    ordered: !mutations.has('appendQueue'),
+    collect: !mutations.has('noGc'),
+    gcCountsHeavyCopies: p.gcCountsHeavyCopies,
+  }
   return {
     K: p.kernels,
-    queueOptions: {
-      mirrorHeavy: !mutations.has('noHeavyMirror'),
-      copyOnCreate: !mutations.has('noCopyOnCreate'),
-      ordered: !mutations.has('appendQueue'),
-      collect: !mutations.has('noGc'),
-      gcCountsHeavyCopies: p.gcCountsHeavyCopies,
-    },
+    queueOptions,
     unordered: mutations.has('unorderedChannels'),
-    waitForAcks: !mutations.has('noAckWait'),
+    lock: {
+      queues: queueOptions,
+      atomicTimestamp: p.atomicTimestamp,
+      atomicBroadcast: p.atomicBroadcast,
+      deferAcks: p.deferAcks,
+      waitForAcks: !mutations.has('noAckWait'),
+    },
   }
 }
-
-const allAcks = (K: number, self: number): number => ((1 << K) - 1) & ~(1 << self)
 
 /** The lock a kernel's thread holds: its resource, or undefined. */
 export function heldBy(s: LamportState, k: number): number | undefined {
@@ -163,67 +152,29 @@ export function finished(s: LamportState): boolean {
   return quiescent(s) && s.kernels.every((k) => k.req.phase === 'idle' && k.req.left === 0)
 }
 
+/** Where the lock rules find this model's state: one process, one thread per kernel. */
+function lamportSite(c: LamportConfig): LockSite<LamportState, number, LamportMsg> {
+  return {
+    kernels: c.K,
+    options: c.lock,
+    net: (d) => d.net,
+    message: (m) => m,
+    queues: (d, k) => d.kernels[k]!.queues,
+    resource: (res) => res,
+    sameResource: (a, b) => a === b,
+    lockKernel: (d, k) => d.kernels[k]!,
+    requests: (d, k) => [d.kernels[k]!.req],
+    sharedClock: (d) => d,
+  }
+}
+
 export function lamportRules(p: LamportParams, mutations: ReadonlySet<string>): ModelRules<LamportState, LamportAction> {
   const c = lamportConfig(p, mutations)
   const { K } = c
+  const site = lamportSite(c)
   const resources = [...Array.from({ length: p.pages }, (_, i) => i), ...(p.heavy ? [HEAVY] : [])]
   if (resources.length === 0) throw new Error('lamport: no resource to lock (pages=0 and heavy=false)')
-
-  /** Enter the own request locally, then send REQUEST to all (or start sending). */
-  function enqueueAndSend(d: Draft<LamportState>, k: number): void {
-    const r = d.kernels[k]!.req
-    enqueue(d.kernels[k]!.queues, r.res, { ts: r.ts, kernel: k }, c.queueOptions)
-    startBroadcast(d, k, { kind: 'REQUEST', res: r.res, ts: r.ts }, 'waiting', 'requesting')
-  }
-
-  function startBroadcast(
-    d: Draft<LamportState>,
-    k: number,
-    msg: LamportMsg,
-    after: RequesterPhase,
-    during: RequesterPhase,
-  ): void {
-    const r = d.kernels[k]!.req
-    if (p.atomicBroadcast) {
-      broadcast(d.net, k, msg)
-      if (msg.kind === 'REQUEST') for (let j = 0; j < K; j++) releaseAcks(d, k, j)
-      r.phase = after
-    } else {
-      r.phase = during
-      r.nextTo = k === 0 ? 1 : 0
-    }
-  }
-
-  /** Own request stamped earlier than (ts, from) and its REQUEST not yet sent to `from`. */
-  function ownRequestFirst(r: Requester, self: number, from: number, ts: number): boolean {
-    const unsent = r.phase === 'stamped' || (r.phase === 'requesting' && from >= r.nextTo)
-    return unsent && before({ ts: r.ts, kernel: self, heavy: false }, { ts, kernel: from, heavy: false })
-  }
-
-  /** `deferAcks`: the ACKs held for kernel j follow the REQUEST just sent to it. */
-  function releaseAcks(d: Draft<LamportState>, k: number, j: number): void {
-    const held = d.kernels[k]!.heldAcks as HeldAck[]
-    for (const h of held.filter((x) => x.to === j)) send(d.net, k, j, { kind: 'ACK', res: h.res, ts: h.ts })
-    d.kernels[k]!.heldAcks = held.filter((x) => x.to !== j)
-  }
-
-  function handle(d: Draft<LamportState>, to: number, from: number, m: LamportMsg): void {
-    const here = d.kernels[to]!
-    match(m.kind)
-      .with('REQUEST', () => {
-        enqueue(here.queues, m.res, { ts: m.ts, kernel: from }, c.queueOptions)
-        if (p.deferAcks && ownRequestFirst(here.req, to, from, m.ts)) {
-          ;(here.heldAcks as HeldAck[]).push({ to: from, res: m.res, ts: m.ts })
-        } else {
-          send(d.net, to, from, { kind: 'ACK', res: m.res, ts: m.ts })
-        }
-      })
-      .with('ACK', () => {
-        if (here.req.ts === m.ts && here.req.res === m.res) here.req.acks |= 1 << from
-      })
-      .with('RELEASE', () => dequeue(here.queues, m.res, m.ts, from, c.queueOptions))
-      .exhaustive()
-  }
+  const req = (d: Draft<LamportState>, k: number) => d.kernels[k]!.req
 
   return {
     name: 'lamport',
@@ -231,9 +182,9 @@ export function lamportRules(p: LamportParams, mutations: ReadonlySet<string>): 
       {
         clock: 0,
         kernels: Array.from({ length: K }, (_, k) => ({
-          req: { phase: 'idle', res: 0, ts: 0, acks: 0, nextTo: 0, left: k < p.requesters ? p.requests : 0 },
+          req: { ...idleRequest(0), left: k < p.requesters ? p.requests : 0 },
           queues: emptyQueues(),
-          heldAcks: [],
+          ...emptyLockKernel<number>(),
         })),
         net: emptyMessaging<LamportMsg>(K, LAMPORT_MSG_KINDS),
       },
@@ -242,26 +193,14 @@ export function lamportRules(p: LamportParams, mutations: ReadonlySet<string>): 
       const out: LamportAction[] = []
       s.kernels.forEach((kern, kernel) => {
         const r = kern.req
-        switch (r.phase) {
-          case 'idle':
-            if (r.left > 0) for (const res of resources) out.push({ type: 'request', kernel, res })
-            break
-          case 'stamped':
-            out.push({ type: 'enqueue', kernel })
-            break
-          case 'requesting':
-          case 'releasing':
-            out.push({ type: 'send', kernel, to: r.nextTo, kind: r.phase === 'requesting' ? 'REQUEST' : 'RELEASE' })
-            break
-          case 'waiting':
-            if ((!c.waitForAcks || r.acks === allAcks(K, kernel)) && atHead(kern.queues, r.res, r.ts, kernel)) {
-              out.push({ type: 'enter', kernel })
-            }
-            break
-          case 'holding':
-            out.push({ type: 'release', kernel })
-            break
+        if (r.phase === 'idle') {
+          if (r.left > 0) for (const res of resources) out.push({ type: 'request', kernel, res })
+          return
         }
+        const step = lockStep(c.lock, K, kern.queues, r.res, kernel, r)
+        if (step === undefined) return
+        if (step.step === 'send') out.push({ type: 'send', kernel, to: step.to, kind: step.kind })
+        else out.push({ type: step.step, kernel })
       })
       for (const del of deliverable(s.net, c.unordered)) {
         const m = s.net.channels[del.from * K + del.to]![del.index]!
@@ -271,37 +210,18 @@ export function lamportRules(p: LamportParams, mutations: ReadonlySet<string>): 
     },
     next: reducer<LamportState, LamportAction>((d, a) => {
       match(a)
-        .with({ type: 'request' }, ({ kernel, res }) => {
-          const r = d.kernels[kernel]!.req
-          r.res = res
-          r.ts = fetchAndAdd(d)
-          r.acks = 0
-          r.phase = 'stamped'
-          if (p.atomicTimestamp) enqueueAndSend(d, kernel)
-        })
-        .with({ type: 'enqueue' }, ({ kernel }) => enqueueAndSend(d, kernel))
+        .with({ type: 'request' }, ({ kernel, res }) => startRequest(site, d, kernel, req(d, kernel), res))
+        .with({ type: 'enqueue' }, ({ kernel }) => enqueueAndSend(site, d, kernel, req(d, kernel)))
         .with({ type: 'send' }, ({ kernel, to, kind }) => {
-          const r = d.kernels[kernel]!.req
-          send(d.net, kernel, to, { kind, res: r.res, ts: r.ts })
-          if (kind === 'REQUEST') releaseAcks(d, kernel, to)
-          let n = to + 1
-          if (n === kernel) n++
-          if (n < K) r.nextTo = n
-          else {
-            r.nextTo = 0
-            r.phase = kind === 'REQUEST' ? 'waiting' : 'idle'
-          }
+          if (kind === 'ACK') throw new Error('lamport: ACKs are sent by the handler')
+          sendNext(site, d, kernel, req(d, kernel), to, kind)
         })
-        .with({ type: 'enter' }, ({ kernel }) => {
-          d.kernels[kernel]!.req.phase = 'holding'
-        })
+        .with({ type: 'enter' }, ({ kernel }) => enter(req(d, kernel)))
         .with({ type: 'release' }, ({ kernel }) => {
-          const r = d.kernels[kernel]!.req
-          dequeue(d.kernels[kernel]!.queues, r.res, r.ts, kernel, c.queueOptions)
-          r.left--
-          startBroadcast(d, kernel, { kind: 'RELEASE', res: r.res, ts: r.ts }, 'idle', 'releasing')
+          req(d, kernel).left--
+          release(site, d, kernel, req(d, kernel))
         })
-        .with({ type: 'deliver' }, (del) => handle(d, del.to, del.from, take(d.net, del)))
+        .with({ type: 'deliver' }, (del) => handleLockMessage(site, d, del.to, del.from, take(d.net, del)))
         .exhaustive()
     }),
     terminal: finished,
