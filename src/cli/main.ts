@@ -54,7 +54,10 @@ function program(setExit: (code: number) => void): Command {
     .description('re-execute an ITF trace, confirming every step, state and the recorded violation')
     .argument('<trace>', 'an ITF trace file (.itf.json)')
     .option('-v, --verbose', 'print every step')
-    .addOption(new Option('--timed', 'attach costs with the timed executor').hideHelp())
+    .option('--timed', 'time every step with the timed executor: timeline, busy time, messages, critical path')
+    .option('--costs <profile>', 'cost profile for --timed (default: the first that prices the model)')
+    .option('--svg <file>', 'with --timed: also draw the timeline as an SVG picture')
+    .option('--trace-out <file>', 'with --timed: write the trace with every step\'s start and end (for rkcheck view)')
     .action(async (file: string, o) => setExit(await replayCommand(file, o)))
 
   p.command('view')
