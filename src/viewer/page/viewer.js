@@ -64,11 +64,12 @@
       const start = t ? t.start : last
       const end = t ? t.end : start
       last = end
-      mid.push(Y(start) + 8)
+      // a row (label) per step, at its start time unless the previous row is in the way
+      mid.push(Math.max(Y(start) + 8, mid[k - 1] + 16))
       boxTop.push(Y(start))
       boxBottom.push(Math.max(Y(end), Y(start) + 4))
     }
-    return { mid, boxTop, boxBottom, bottom: Y(t1) + ROW / 2, Y, t0, t1 }
+    return { mid, boxTop, boxBottom, bottom: Math.max(Y(t1), mid[n]) + ROW / 2, Y, t0, t1 }
   }
 
   // ---- the chart
@@ -121,7 +122,8 @@
     labels = []
     for (let k = 0; k <= n; k++) {
       const inCycle = data.loop !== undefined && k >= data.loop
-      const r = el('rect', { x: 0, y: L.mid[k] - ROW / 2, width, height: ROW, class: 'row' + (inCycle ? ' cycle' : ''), 'data-step': k }, rows)
+      const h = timeLayout ? 16 : ROW // time-axis rows may be 16 px apart
+      const r = el('rect', { x: 0, y: L.mid[k] - h / 2, width, height: h, class: 'row' + (inCycle ? ' cycle' : ''), 'data-step': k }, rows)
       r.addEventListener('click', () => select(k))
       rowRects.push(r)
     }
@@ -129,7 +131,6 @@
     if (timeLayout) drawTimeAxis(L, violationY)
     // steps: an activation box on the actor's lifeline, the index and the description
     placed = []
-    let lastLabelY = -Infinity
     for (let k = 0; k <= n; k++) {
       const s = data.steps[k]
       const y = L.mid[k]
@@ -142,13 +143,11 @@
         placed.push(box)
       }
       const text = el('text', { x: LABEL_X, y: y + 4 }, g)
-      if (timeLayout) el('tspan', { class: 'gutter' }, text, `#${k}  `)
+      if (timeLayout) el('tspan', { class: 'gutter' }, text, `#${k}  ${s.time ? fmtTime(s.time.start) + '–' + fmtTime(s.time.end) + '  ' : ''}`)
       if (s.actor !== undefined) {
         el('tspan', { fill: colour(s.actor), 'font-weight': 600 }, text, s.actor)
         el('tspan', {}, text, '  ' + stripActor(s.label, s.actor))
       } else el('tspan', { class: 'gutter' }, text, s.label)
-      if (timeLayout && y - lastLabelY < 15) g.classList.add('faded')
-      else lastLabelY = y
       labels.push(g)
     }
     // messages
@@ -205,11 +204,12 @@
     if (m.sent === 0 && m.delivered !== undefined && m.from === m.to) return
     const x1 = laneX(m.from)
     const x2 = laneX(m.to)
-    const sendY = timeLayout ? L.boxBottom[m.sent] : L.mid[m.sent] + 4
     const inflight = m.delivered === undefined
-    const y2 = inflight ? violationY - 4 : timeLayout ? L.boxTop[m.delivered] : L.mid[m.delivered] - 4
-    const g = el('g', { 'data-msg': i }, svg)
     const same = !inflight && m.delivered === m.sent
+    // a call answered in the same step is drawn level, at the step's start
+    const sendY = same ? (timeLayout ? L.boxTop[m.sent] + 6 : L.mid[m.sent]) : timeLayout ? L.boxBottom[m.sent] : L.mid[m.sent] + 4
+    const y2 = inflight ? violationY - 4 : same ? sendY : timeLayout ? L.boxTop[m.delivered] : L.mid[m.delivered] - 4
+    const g = el('g', { 'data-msg': i }, svg)
     const dx = x2 > x1 ? -8 : 8
     const d = same && x1 === x2 ? `M ${x1 + 7} ${sendY - 4} h 22 v 8 h -20` : `M ${x1} ${sendY} L ${x2 + (x1 === x2 ? 0 : dx)} ${y2}`
     const line = el('path', { d, class: 'msg' + (inflight ? ' inflight' : ''), 'marker-end': inflight ? 'url(#arrow-grey)' : 'url(#arrow)' }, g)
@@ -261,16 +261,13 @@
   }
 
   function fmtTime(t) {
-    return Math.abs(t) >= 1e4 ? t.toExponential(2) : String(Math.round(t * 100) / 100)
+    return Math.abs(t) >= 1e9 ? t.toExponential(2) : (Math.round(t * 100) / 100).toLocaleString('en')
   }
 
   // ---- the state panel
   function select(k, scroll = true) {
     selected = Math.max(0, Math.min(n, k))
     rowRects.forEach((r, i) => r.classList.toggle('selected', i === selected))
-    labels.forEach((g, i) => {
-      if (timeLayout && i === selected) g.classList.remove('faded')
-    })
     svg.querySelectorAll('[data-msg]').forEach((g) => {
       const m = data.messages[Number(g.getAttribute('data-msg'))]
       const hl = m.sent === selected || m.delivered === selected

@@ -1,0 +1,183 @@
+/** `rkcheck view`: what the page is built from (actors, messages, changed fields), for every kept trace. */
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { beforeAll, describe, expect, test, vi } from 'vitest'
+import { InputError } from '../src/checker/errors.ts'
+import { parseItf } from '../src/checker/itf.ts'
+import { builtinModel } from '../src/checker/load.ts'
+import type { Action } from '../src/checker/model.ts'
+import { resolveTypedParams } from '../src/checker/params.ts'
+import { viewCommand } from '../src/cli/view-command.ts'
+import { buildChart } from '../src/viewer/chart.ts'
+import { ancestorPaths, changedPaths } from '../src/viewer/state-tree.ts'
+import { traceExtras } from '../src/viewer/trace-extras.ts'
+import { viewData, type ViewData } from '../src/viewer/view-data.ts'
+
+const BIN = resolve('bin/rkcheck.mjs')
+let dir: string
+
+function rk(...args: string[]): { code: number; out: string; err: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr }
+}
+
+function view(file: string): ViewData {
+  const text = readFileSync(file, 'utf8')
+  const trace = parseItf(text, file)
+  return viewData(builtinModel(trace.meta.model), trace, text, file)
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'rkcheck-view-'))
+})
+
+describe('changed fields', () => {
+  test('scalars, records, arrays, Maps and Sets', () => {
+    const a = { x: 1, r: { p: 'idle', q: 2 }, xs: [1, 2], m: new Map([[1, { v: 0 }], [2, { v: 0 }]]), s: new Set([1]) }
+    const b = { x: 1, r: { p: 'busy', q: 2 }, xs: [1, 2, 3], m: new Map([[1, { v: 5 }], [3, { v: 0 }]]), s: new Set([1, 2]) }
+    expect(changedPaths(a, b).sort()).toEqual(['m', 'm{1}.v', 'm{3}', 'r.p', 's', 'xs', 'xs[2]'].sort())
+    expect(changedPaths(a, a)).toEqual([])
+    expect(ancestorPaths(['kernels[1].req.phase']).sort()).toEqual(['', 'kernels', 'kernels[1]', 'kernels[1].req'].sort())
+  })
+})
+
+describe('sequence chart of lamport.faithful', () => {
+  const file = 'traces/lamport.faithful.itf.json'
+  test('each delivery the trace records is one arrow from its sender, sent by a step of that kernel', () => {
+    const d = view(file)
+    expect(d.reproduced).toBe(true)
+    expect(d.actors).toEqual(['kernel 0', 'kernel 1', 'kernel 2'])
+    const trace = parseItf(readFileSync(file, 'utf8'), file)
+    const deliveries = trace.steps.flatMap((st, k) => (st.action?.type === 'deliver' ? [{ k, a: st.action as unknown as Record<string, number | string> }] : []))
+    expect(deliveries.length).toBeGreaterThan(3)
+    for (const { k, a } of deliveries) {
+      const arrows = d.messages.filter((m) => m.delivered === k)
+      expect(arrows, `step ${k}`).toHaveLength(1)
+      const m = arrows[0]!
+      expect([m.from, m.to]).toEqual([`kernel ${a['from']}`, `kernel ${a['to']}`])
+      expect(m.label).toBe(`${a['kind']}(page ${a['res']}, ts ${a['ts']})`)
+      expect(m.sent).toBeLessThan(k)
+      expect(d.steps[m.sent]!.actor).toBe(m.from)
+    }
+    // what is still in a channel at the end is drawn in flight
+    const last = trace.steps.at(-1)!.state as { net: { channels: unknown[][] } }
+    const waiting = last.net.channels.reduce((n, c) => n + c.length, 0)
+    expect(d.messages.filter((m) => m.delivered === undefined)).toHaveLength(waiting)
+  })
+
+  test('the last step changed exactly what the reducer changed, and the property is named', () => {
+    const d = view(file)
+    const last = d.steps.at(-1)!
+    expect(last.label).toBe('kernel 0: enter')
+    expect(last.changed).toEqual(['kernels[0].req.phase'])
+    expect(d.property).toBe('pageMutualExclusion')
+    expect(d.verdict).toMatch(/^reproduced: pageMutualExclusion violated at state 14/)
+  })
+})
+
+describe('tlb message hints', () => {
+  const tlb = builtinModel('tlb')
+  const run = (params: Record<string, string | number | boolean>, mutations: string[], actions: Action[]) => {
+    const model = tlb.create(resolveTypedParams(tlb, params), new Set(mutations))
+    const states: unknown[] = [model.init()[0]]
+    for (const a of actions) {
+      expect(model.actions(states.at(-1)).some((x: Action) => JSON.stringify(x) === JSON.stringify(a)), JSON.stringify(a)).toBe(true)
+      states.push(model.next(states.at(-1), a))
+    }
+    return buildChart(model, states, actions)
+  }
+  const steps: Action[] = [
+    { type: 'preempt', vcpu: 1 } as Action,
+    { type: 'unmap', page: 0 } as Action,
+    { type: 'send' },
+    { type: 'resume', vcpu: 1 } as Action,
+  ]
+
+  test('pv-flush: the flush deferred for a preempted vCPU is delivered when the host resumes it', () => {
+    const c = run({ scheme: 'pv-flush', V: 2, P: 2 }, [], steps)
+    expect(c.messages).toEqual([{ label: 'flush vCPU 1 before it runs', from: 'vCPU 0', to: 'host', sent: 3, delivered: 4 }])
+  })
+
+  test('pvNoFlushOnEntry: the same flush is never delivered', () => {
+    const c = run({ scheme: 'pv-flush', V: 2, P: 2 }, ['pvNoFlushOnEntry'], steps)
+    expect(c.messages).toEqual([{ label: 'flush vCPU 1 before it runs', from: 'vCPU 0', to: 'host', sent: 3 }])
+  })
+
+  test('ipi: an IPI to each target, delivered when the target handles it', () => {
+    const c = run({ scheme: 'ipi', V: 3, P: 3 }, [], [{ type: 'unmap', page: 0 } as Action, { type: 'send' }, { type: 'handleIpi', vcpu: 2 } as Action])
+    expect(c.messages).toEqual([
+      { label: 'IPI: invalidate page 0', from: 'vCPU 0', to: 'vCPU 1', sent: 2 },
+      { label: 'IPI: invalidate page 0', from: 'vCPU 0', to: 'vCPU 2', sent: 2, delivered: 3 },
+    ])
+    expect(c.actors).toEqual(['vCPU 0', 'vCPU 1', 'vCPU 2'])
+  })
+})
+
+describe('trace extras', () => {
+  const base = { '#meta': { model: 'ticket' }, vars: [], states: [{}, {}, {}] }
+  test('a lasso and step times are read; a bad loop index is bad input', () => {
+    const timed = { ...base, loop: 1, '#meta': { ...base['#meta'], timeUnit: 'cycles' }, states: [{}, { '#meta': { start: 0, end: 5 } }, { 'mbt::time': { start: { '#bigint': '7' }, end: { '#bigint': '9' } } }] }
+    expect(traceExtras(JSON.stringify(timed), 't', 3)).toEqual({ loop: 1, timeUnit: 'cycles', times: [undefined, { start: 0, end: 5 }, { start: 7, end: 9 }] })
+    expect(() => traceExtras(JSON.stringify({ ...base, loop: 3 }), 't', 3)).toThrow(InputError)
+    expect(() => traceExtras(JSON.stringify({ ...base, states: [{}, { '#meta': { start: 5, end: 1 } }, {}] }), 't', 3)).toThrow(/state 1/)
+  })
+})
+
+describe('rkcheck view', () => {
+  const files = readdirSync('traces').filter((f) => f.endsWith('.itf.json'))
+  test('every kept trace becomes a self-contained page', async () => {
+    vi.spyOn(console, 'log').mockImplementation(() => {})
+    for (const f of files) {
+      const out = join(dir, f.replace(/\.itf\.json$/, '.html'))
+      expect(await viewCommand(`traces/${f}`, { out }), f).toBe(0)
+      const html = readFileSync(out, 'utf8')
+      // nothing fetched: no external script, style, font or image (the SVG namespace is a name, not a fetch)
+      expect(html.replaceAll('http://www.w3.org/2000/svg', '')).not.toMatch(/<script[^>]+src=|<link|https?:\/\/|@import|url\((?!#)/)
+      const data = JSON.parse(/<script id="trace-data" type="application\/json">(.*?)<\/script>/s.exec(html)![1]!) as ViewData
+      const trace = parseItf(readFileSync(`traces/${f}`, 'utf8'), f)
+      expect(data.steps).toHaveLength(trace.steps.length)
+      expect(data.actors.length).toBeGreaterThan(0)
+      for (const st of data.steps.slice(1)) expect(data.actors).toContain(st.actor)
+    }
+    vi.restoreAllMocks()
+  })
+
+  test('a trace of a model file loads it only with --model-file; a model without actor or hints is one lifeline', () => {
+    const trace = join(dir, 'peterson.itf.json')
+    const model = resolve('examples/peterson.ts')
+    expect(rk('check', '--model-file', model, '--mutate', 'selfTurn', '--trace-out', trace, '-q').code).toBe(1)
+    const refused = rk('view', trace, '--out', join(dir, 'p.html'))
+    expect(refused.code).toBe(2)
+    expect(refused.err.trim().split('\n')).toHaveLength(1)
+    expect(refused.err).toMatch(/pass --model-file/)
+    const ok = rk('view', trace, '--out', join(dir, 'p.html'), '--model-file', model)
+    expect(ok.code, ok.err).toBe(0)
+    const data = JSON.parse(/<script id="trace-data" type="application\/json">(.*?)<\/script>/s.exec(readFileSync(join(dir, 'p.html'), 'utf8'))![1]!) as ViewData
+    expect(data.actors).toEqual(['model'])
+    expect(data.hinted).toBe(false)
+    expect(data.messages).toEqual([])
+  })
+
+  test('bad input: one line, exit 2, no page', () => {
+    const bad = join(dir, 'bad.itf.json')
+    writeFileSync(bad, '{"#meta": {"model": "ticket"}, "vars": [], "states": [')
+    const r = rk('view', bad, '--out', join(dir, 'bad.html'))
+    expect(r.code).toBe(2)
+    expect(r.err.trim().split('\n')).toHaveLength(1)
+    expect(() => readFileSync(join(dir, 'bad.html'))).toThrow()
+    expect(rk('view', 'traces/ticket.overflow.itf.json', '--out', join(dir, 'x.txt')).code).toBe(2)
+  })
+
+  test('a trace that does not reproduce: exit 1, the page shows the steps that did', () => {
+    const j = JSON.parse(readFileSync('traces/ticket.overflow.itf.json', 'utf8'))
+    j.states[2].head = { '#bigint': '1' }
+    const f = join(dir, 'broken.itf.json')
+    writeFileSync(f, JSON.stringify(j))
+    const r = rk('view', f, '--out', join(dir, 'broken.html'))
+    expect(r.code).toBe(1)
+    expect(r.err).toMatch(/does not reproduce: state 2 differs from the recorded one at head/)
+    expect(readFileSync(join(dir, 'broken.html'), 'utf8')).toContain('"reproduced":false')
+  })
+})
