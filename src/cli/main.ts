@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from 'commander'
 import { InputError } from '../checker/errors.ts'
 import { TOOL_VERSION } from '../checker/version.ts'
 import { checkCommand } from './check-command.ts'
+import { experimentCommand } from './experiment-command.ts'
 import { listCommand } from './list-command.ts'
 import { replayCommand } from './replay-command.ts'
 import { verifyCommand } from './verify-command.ts'
@@ -66,6 +67,14 @@ function program(setExit: (code: number) => void): Command {
     .option('--out <file>', 'the page to write (default: the trace path with .html)')
     .option('--model-file <file>', 'load the model the trace names from this file (its code runs)')
     .action(async (file: string, o) => setExit(await viewCommand(file, o)))
+
+  p.command('experiment')
+    .description('run a performance experiment of the timed executor: table, JSON, SVG plot (no name: list them)')
+    .argument('[name]', 'the experiment (rkcheck experiment lists them)')
+    .option('--out <dir>', 'folder for NAME.json and NAME.svg', 'results')
+    .option('--seed <n>', 'seed of the executor\'s random choices', '1')
+    .option('-q, --quiet', 'no progress on stderr')
+    .action(async (name: string | undefined, o) => setExit(await experimentCommand(name, o)))
 
   p.command('verify')
     .description('run every proof of a suite and compare each outcome with the expected one')

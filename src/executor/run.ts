@@ -60,6 +60,7 @@ interface Candidate {
   readonly start: number
   readonly cause: Cause
   readonly t: unknown
+  readonly floor: number
 }
 
 /** A private deep copy of plain state data (records, arrays, Maps, Sets). */
@@ -157,19 +158,42 @@ export function runTimed(o: RunOptions): RunResult {
   }
   return { steps, stepCount: count, end: Math.max(now, ...[...timing.busy.keys()].map((k) => timing.free(k)?.at ?? 0)), timing, final: s, stop }
 
+  /**
+   * The admitted action with the earliest start (ties: a seeded random pick). Message
+   * arrival needs the successor state, so it is computed lazily, in order of the lower
+   * bounds, only until no other candidate can start earlier.
+   */
   function choose(st: unknown, floor: number): Candidate | undefined {
-    let best: Candidate[] = []
+    const lower: Candidate[] = []
     for (const a of enabled(model, st)) {
       if (host && adapter.isHostAction(a)) continue
       const actor = timing.actorOf(a)
       if (parked.has(actor)) continue
       const admit = workload.admit(st, a, floor)
       if (admit === false) continue
-      const t = timing.hasMessages ? apply(st, a) : undefined
       const f = Math.max(floor, admit)
-      const e = timing.earliest(st, a, t, f, f > floor ? { by: 'workload' } : { by: 'none' })
-      if (best.length === 0 || e.start < best[0]!.start) best = [{ a, actor, t, ...e }]
-      else if (e.start === best[0]!.start) best.push({ a, actor, t, ...e })
+      const e = timing.earliest(st, a, undefined, f, f > floor ? { by: 'workload' } : { by: 'none' })
+      lower.push({ a, actor, t: undefined, ...e, floor: f })
+    }
+    if (!timing.hasMessages) return pickEarliest(lower)
+    lower.sort((x, y) => x.start - y.start)
+    const exact: Candidate[] = []
+    for (const c of lower) {
+      if (exact.length > 0 && c.start > exact[0]!.start) break
+      const t = apply(st, c.a)
+      const e = timing.earliest(st, c.a, t, c.floor, c.cause)
+      const x = { ...c, t, ...e }
+      if (exact.length === 0 || x.start < exact[0]!.start) exact.splice(0, exact.length, x)
+      else if (x.start === exact[0]!.start) exact.push(x)
+    }
+    return pickEarliest(exact)
+  }
+
+  function pickEarliest(cs: readonly Candidate[]): Candidate | undefined {
+    let best: Candidate[] = []
+    for (const c of cs) {
+      if (best.length === 0 || c.start < best[0]!.start) best = [c]
+      else if (c.start === best[0]!.start) best.push(c)
     }
     return best.length === 0 ? undefined : best.length === 1 ? best[0] : rng.pick(best)
   }

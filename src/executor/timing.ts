@@ -92,7 +92,7 @@ export class Timing {
     return this.hints ? this.hints(s, a, t) : {}
   }
 
-  /** The earliest start, not before `floor`, of action a from state s to t. */
+  /** The earliest start, not before `floor`, of action a from state s to t (t undefined: a lower bound that ignores messages). */
   earliest(s: unknown, a: Action, t: unknown, floor: number, floorCause: Cause): { start: number; cause: Cause } {
     let start = floor
     let cause = floorCause
@@ -109,7 +109,8 @@ export class Timing {
       const f = this.freeAt.get(w)
       if (f) raise(f.at, { by: 'wait', step: f.step })
     }
-    for (const d of this.messagesOf(s, a, t).delivered ?? []) {
+    // without the successor state (a lower bound only), messages are not looked at
+    for (const d of t === undefined ? [] : (this.messagesOf(s, a, t).delivered ?? [])) {
       const m = this.inflight.get(d.channel)?.[d.index ?? 0]
       if (m) raise(m.readyAt, { by: 'message', step: m.step, kind: m.kind })
     }

@@ -33,7 +33,7 @@ const constants = {
   invalidate: { value: 100, kind: 'assumed', source: 'invlpg / invvpid of one page' },
   pteUpdate: { value: 200, kind: 'assumed', source: 'clear one PTE and flush it locally' },
   ipiPerTarget: {
-    value: 12_755,
+    value: 14_873,
     kind: 'fitted',
     source: 'the initiator\'s cost per shootdown IPI it sends (exit, emulation, bookkeeping), fitted to Table 3 baseline 1VM mean (166 µs) with 12 vCPUs',
   },

@@ -1,0 +1,12 @@
+/** The experiments of `rkcheck experiment`, by name (spec executor.md, "Experiments"). */
+import { InputError } from '../../checker/errors.ts'
+import type { Experiment } from '../experiment.ts'
+import { shootdown } from './shootdown.ts'
+
+export const experiments: readonly Experiment[] = [shootdown]
+
+export function experimentByName(name: string): Experiment {
+  const e = experiments.find((x) => x.name === name)
+  if (!e) throw new InputError(`unknown experiment '${name}' (known: ${experiments.map((x) => x.name).join(', ')})`)
+  return e
+}
