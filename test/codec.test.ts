@@ -2,7 +2,8 @@ import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
 import { compileCodec, encodedWords, genericCodec } from '../src/checker/codec.ts'
 import { deepEqual } from '../src/checker/equal.ts'
-import { valueArb } from './values.ts'
+import { canonicalize, DomainError } from '../src/checker/canonical.ts'
+import { ordered, valueArb } from './values.ts'
 
 function words(codec: { encode(v: unknown): void }, v: unknown): number[] {
   codec.encode(v)
@@ -55,14 +56,38 @@ describe('state vectors', () => {
       { head: 0, tail: 0 },
       { head: 0, tail: 0, threads: [{ pc: 'idle' }] },
       { head: 0, tail: 0, threads: [{ pc: 'idle', ticket: 0, more: true }] },
-      { head: 0, tail: undefined, threads: [] },
       { head: 2 ** 40, tail: 0, threads: [] },
-      { head: 0.5, tail: 0, threads: [] },
+      { head: -(2 ** 52), tail: 0, threads: [] },
       { head: 0, tail: 0, threads: new Map([[1, 2]]) },
     ]
     const encoded = new Set(variants.map((v) => words(c, v).join(',')))
     expect(encoded.size).toBe(variants.length)
     for (const v of variants) expect(deepEqual(decodeAll(c, v), v)).toBe(true)
+  })
+
+  test.prop([valueArb, valueArb])('decoding gives the canonical form, in its iteration order, whatever the codec', (sample, v) => {
+    const canon = canonicalize(v)
+    expect(ordered(decodeAll(genericCodec as ReturnType<typeof compileCodec>, v))).toEqual(ordered(canon))
+    expect(ordered(decodeAll(compileCodec([sample]), v))).toEqual(ordered(canon))
+  })
+
+  test('a value outside the domain of states is a DomainError, whichever path meets it', () => {
+    const c = compileCodec([sample])
+    const bad: unknown[] = [
+      { head: 0, tail: undefined, threads: [] },
+      { head: 0.5, tail: 0, threads: [] },
+      { head: NaN, tail: 0, threads: [] },
+      { head: 2 ** 53, tail: 0, threads: [] },
+      { head: null, tail: 0, threads: [] },
+      { head: 0, tail: 0, threads: [new Date(0)] },
+      { head: 0, tail: 0, threads: [() => 1] },
+      { head: 0, tail: 0, threads: [1n] },
+      { head: 0, tail: 0, threads: new Array(2) },
+    ]
+    for (const v of bad) {
+      expect(() => c.encode(v)).toThrow(DomainError)
+      expect(() => genericCodec.encode(v)).toThrow(DomainError)
+    }
   })
 
   test('Maps and Sets encode the same whatever their insertion order', () => {

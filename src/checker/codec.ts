@@ -5,11 +5,16 @@
  * with a tight loop, and decodes a fresh mutable copy to expand.
  *
  * Word = payload << 3 | tag. Tags: INT (payload: an integer in [-2^28, 2^28)), STR
- * (payload: interned string id), ATOM (0 false, 1 true, 2 null, 3 undefined, 4: a
- * float64 in the next two words), REC (payload: shape id = the sorted key list; the
- * values follow in key order), ARR (payload: length), MAP and SET (payload: size;
- * entries follow sorted by their encoded key, so insertion order does not matter), BIG
- * (payload: interned decimal text of a bigint).
+ * (payload: interned string id), ATOM (0 false, 1 true, 4: an integer beyond 2^28 as a
+ * float64 in the next two words), REC (payload: shape id = the key list in canonical
+ * order; the values follow in that order), ARR (payload: length), MAP and SET (payload:
+ * size; entries follow in the canonical order of their keys, `compareValues`).
+ *
+ * The encoding is canonical (insertion order does not matter) and decodes to the canonical
+ * form of the state (`canonical.ts`): that is the form `actions()` sees. The encoder notes
+ * in `reordered()` whether the value it encoded was out of canonical order, so that the
+ * explorer knows when to decode a canonical copy. A value outside the domain of states
+ * throws `DomainError`.
  *
  * Speed comes from encoders and decoders compiled (with `new Function`) for the shapes
  * seen in the initial states: a record's fields are read by name, an enumeration's
@@ -18,6 +23,8 @@
  * encoding stays canonical whichever path wrote it.
  */
 
+import { canonicalKeys, compareValues, DomainError } from './canonical.ts'
+
 const TAG_INT = 0
 const TAG_STR = 1
 const TAG_ATOM = 2
@@ -25,12 +32,9 @@ const TAG_REC = 3
 const TAG_ARR = 4
 const TAG_MAP = 5
 const TAG_SET = 6
-const TAG_BIG = 7
 
 const W_FALSE = (0 << 3) | TAG_ATOM
 const W_TRUE = (1 << 3) | TAG_ATOM
-const W_NULL = (2 << 3) | TAG_ATOM
-const W_UNDEFINED = (3 << 3) | TAG_ATOM
 const W_FLOAT = (4 << 3) | TAG_ATOM
 const SMALL = 1 << 28
 
@@ -58,12 +62,15 @@ const internString = (s: string): number => strings.id(s, s)
 
 const shapes = new Interner<readonly string[]>()
 const shapeKeys = shapes.items
-const internShape = (sortedKeys: readonly string[]): number => shapes.id(sortedKeys.join('\u0000'), sortedKeys)
+const internShape = (keys: readonly string[]): number => shapes.id(keys.join('\u0000'), keys)
 
 // ---- the output buffer ----
 
-/** The output buffer and position, one object shared with the compiled code. */
-const W = { buf: new Int32Array(1 << 12), pos: 0 }
+/**
+ * The output buffer and position, one object shared with the compiled code; `moved`: the
+ * value being encoded is out of canonical order somewhere.
+ */
+const W = { buf: new Int32Array(1 << 12), pos: 0, moved: false }
 
 function grow(): void {
   const b = new Int32Array(W.buf.length * 2)
@@ -86,6 +93,7 @@ function encodeGeneric(v: unknown): void {
     case 'number':
       if ((v | 0) === v && v >= -SMALL && v < SMALL) push(v << 3)
       else {
+        if (!Number.isSafeInteger(v)) throw new DomainError()
         f64[0] = v
         push(W_FLOAT)
         push(f64w[0]!)
@@ -98,58 +106,49 @@ function encodeGeneric(v: unknown): void {
     case 'boolean':
       push(v ? W_TRUE : W_FALSE)
       return
-    case 'undefined':
-      push(W_UNDEFINED)
-      return
-    case 'bigint':
-      push((internString(v.toString()) << 3) | TAG_BIG)
-      return
     case 'object':
-      if (v === null) push(W_NULL)
-      else if (Array.isArray(v)) {
+      if (v === null) throw new DomainError()
+      if (Array.isArray(v)) {
         push((v.length << 3) | TAG_ARR)
-        for (let i = 0; i < v.length; i++) encodeGeneric(v[i])
+        for (let i = 0; i < v.length; i++) {
+          if (!(i in v)) throw new DomainError()
+          encodeGeneric(v[i])
+        }
       } else if (v instanceof Map) {
         encodeSorted(TAG_MAP, [...v.entries()], true)
       } else if (v instanceof Set) {
         encodeSorted(TAG_SET, [...v].map((x) => [x, undefined] as [unknown, unknown]), false)
       } else {
+        const proto = Object.getPrototypeOf(v)
+        if (proto !== Object.prototype && proto !== null) throw new DomainError()
         const rec = v as Record<string, unknown>
-        const keys = Object.keys(rec).sort()
+        const own = Object.keys(rec)
+        const keys = canonicalKeys(own)
+        for (let i = 0; i < own.length; i++) if (own[i] !== keys[i]) W.moved = true
         push((internShape(keys) << 3) | TAG_REC)
         for (const k of keys) encodeGeneric(rec[k])
       }
       return
     default:
-      throw new TypeError(`a ${typeof v} cannot be part of a state`)
+      throw new DomainError()
   }
 }
 
-/** Map and Set entries in the order of their encoded keys. */
+const byKey = (a: [unknown, unknown], b: [unknown, unknown]): number => compareValues(a[0], b[0])
+
+/** Map and Set entries in the canonical order of their keys. */
 function encodeSorted(tag: number, entries: [unknown, unknown][], withValues: boolean): void {
   push((entries.length << 3) | tag)
-  if (entries.length === 0) return
-  const start = W.pos
-  const parts = entries.map(([k, x]) => {
-    const s = W.pos
+  for (let i = 1; i < entries.length; i++) {
+    if (byKey(entries[i - 1]!, entries[i]!) > 0) {
+      entries.sort(byKey)
+      W.moved = true
+      break
+    }
+  }
+  for (const [k, x] of entries) {
     encodeGeneric(k)
-    const keyEnd = W.pos
     if (withValues) encodeGeneric(x)
-    return { s, keyEnd, e: W.pos }
-  })
-  if (parts.length > 1) {
-    const words = W.buf.slice(start, W.pos)
-    parts.sort((a, b) => {
-      const la = a.keyEnd - a.s
-      const lb = b.keyEnd - b.s
-      for (let i = 0; i < la && i < lb; i++) {
-        const d = words[a.s - start + i]! - words[b.s - start + i]!
-        if (d !== 0) return d
-      }
-      return la - lb
-    })
-    W.pos = start
-    for (const p of parts) for (let i = p.s; i < p.e; i++) W.buf[W.pos++] = words[i - start]!
   }
 }
 
@@ -172,10 +171,6 @@ function decodeGeneric(): unknown {
           return false
         case 1:
           return true
-        case 2:
-          return null
-        case 3:
-          return undefined
         default:
           f64w[0] = R.rd[R.rp++]!
           f64w[1] = R.rd[R.rp++]!
@@ -206,7 +201,7 @@ function decodeGeneric(): unknown {
       return s
     }
     default:
-      return BigInt(strs[payload]!)
+      throw new Error(`state vector: unknown word ${w} at ${R.rp - 1}`)
   }
 }
 
@@ -241,9 +236,9 @@ function inferShape(samples: readonly unknown[]): Shape {
     return ANY
   }
   if (samples.every(isPlainRecord)) {
-    const keys = Object.keys(samples[0] as object).sort()
+    const keys = canonicalKeys(Object.keys(samples[0] as object))
     const sig = keys.join('\u0000')
-    if (samples.every((s) => Object.keys(s as object).sort().join('\u0000') === sig)) {
+    if (samples.every((s) => canonicalKeys(Object.keys(s as object)).join('\u0000') === sig)) {
       return {
         kind: 'record',
         keys,
@@ -265,6 +260,11 @@ export interface Codec {
   encode(v: unknown): void
   /** Decodes a fresh, mutable value from `src[at ...]`. */
   decode(src: Int32Array, at: number): unknown
+}
+
+/** Whether the value of the last `encode` was out of canonical order (its decoding is not the same object tree). */
+export function reordered(): boolean {
+  return W.moved
 }
 
 /** The words written by the last `encode` (a view, valid until the next call). */
@@ -326,7 +326,7 @@ export function compileCodec(samples: readonly unknown[]): Codec {
         encFns.push(
           `function ${name}(v) { if (!(v instanceof Map)) { G(v); return } ` +
             `const keys = []; for (const k of v.keys()) { if (typeof k !== 'number' || (k | 0) !== k || k < ${-SMALL} || k >= ${SMALL}) { G(v); return } keys.push(k) } ` +
-            `if (keys.length > 1) keys.sort((a, b) => a - b); ` +
+            `for (let i = 1; i < keys.length; i++) if (keys[i - 1] > keys[i]) { keys.sort((a, b) => a - b); P.moved = true; break } ` +
             `if (P.pos === P.buf.length) grow(); P.buf[P.pos++] = (keys.length << 3) | ${TAG_MAP}; ` +
             `for (let i = 0; i < keys.length; i++) { const k = keys[i]; if (P.pos === P.buf.length) grow(); P.buf[P.pos++] = k << 3; ${val}(v.get(k)) } }`,
         )
@@ -338,10 +338,13 @@ export function compileCodec(samples: readonly unknown[]): Codec {
         const reads = s.keys.map((k, i) => `const f${i} = v[${JSON.stringify(k)}];`).join(' ')
         const undef = s.keys.map((_, i) => `f${i} === undefined`).join(' || ') || 'false'
         const writes = fields.map((f, i) => `${f}(f${i});`).join(' ')
+        const order = `${name}k`
         encFns.push(
+          `const ${order} = ${JSON.stringify(s.keys)};\n` +
           `function ${name}(v) { if (typeof v !== 'object' || v === null || Array.isArray(v) || v instanceof Map || v instanceof Set) { G(v); return } ` +
-            `let c = 0; for (const k in v) c++; ${reads} ` +
-            `if (c !== ${s.keys.length} || ${undef}) { G(v); return } ` +
+            `let c = 0, o = true; for (const k in v) { if (k !== ${order}[c]) o = false; c++ } ${reads} ` +
+            `if (c !== ${s.keys.length} || ${undef} || Object.getPrototypeOf(v) !== Object.prototype) { G(v); return } ` +
+            `if (!o) P.moved = true; ` +
             `if (P.pos === P.buf.length) grow(); P.buf[P.pos++] = ${word}; ${writes} }`,
         )
         break
@@ -407,6 +410,7 @@ export function compileCodec(samples: readonly unknown[]): Codec {
   return {
     encode(v) {
       W.pos = 0
+      W.moved = false
       compiled.enc(v)
     },
     decode(src, at) {
@@ -421,6 +425,7 @@ export function compileCodec(samples: readonly unknown[]): Codec {
 export const genericCodec: Codec = {
   encode(v) {
     W.pos = 0
+    W.moved = false
     encodeGeneric(v)
   },
   decode(src, at) {

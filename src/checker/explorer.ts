@@ -4,28 +4,46 @@
  * Visited states are 64-bit fingerprints in a `FingerprintSet`; per state only the
  * predecessor id and action index are kept (`StateLog`). States themselves live only in
  * the frontier. A counterexample is rebuilt by re-executing the recorded action indices
- * from the initial state (`rebuildTrace`).
+ * from the initial state (`rebuildTrace`), on the same canonical states (`canonical.ts`):
+ * `actions()` here always sees a state decoded from its state vector (or, with
+ * `representation: 'objects'`, canonicalized), which is the form every other path sees.
  *
  * Checked at every new state: every invariant, the state constraint (a state outside it
  * is checked but not expanded); at every expanded state: deadlock (no enabled action and
- * not `terminal`). Reaching `maxStates`, `maxDepth` or `timeLimitSec` before a verdict is
- * the verdict `limit`, never a proof.
+ * not `terminal`). Reaching `maxStates`, `maxDepth`, `timeLimitSec`, the memory cap or an
+ * interrupt before a verdict is the verdict `limit`, never a proof. A model that breaks its
+ * contract (see `contract.ts`) throws a `ModelError`, never a verdict.
+ *
+ * A search runs in slices (`Search.run(until)`), so that `exploreAsync` can let signal
+ * handlers run between them; `explore` runs one slice to the end.
  */
 import type { Action, AnyModel } from './model.ts'
-import { compileCodec, encodedBuffer, encodedLength, type Codec } from './codec.ts'
+import { canonicalize, describeDomainViolation, DomainError } from './canonical.ts'
+import { compileCodec, encodedBuffer, encodedLength, reordered, type Codec } from './codec.ts'
+import { actionLabel, checkActions } from './contract.ts'
+import { Coverage, type ActionCoverage } from './coverage.ts'
+import { ModelError } from './errors.ts'
 import { fingerprint, fingerprintWords, fpA, fpB } from './fingerprint.ts'
 import { ObjectFrontier, VectorFrontier, type Frontier } from './frontier.ts'
+import { defaultMemoryLimitBytes, memoryExhausted } from './memory.ts'
 import type { Reducer } from './reducer.ts'
 import { FingerprintSet } from './visited.ts'
 import { NO_PARENT, StateLog } from './state-log.ts'
+
+export type { ActionCoverage } from './coverage.ts'
 
 export type Strategy = 'bfs' | 'dfs'
 
 export interface ExploreOptions {
   readonly strategy?: Strategy
+  /** Explore at most this many distinct states. */
   readonly maxStates?: number
   readonly maxDepth?: number
   readonly timeLimitSec?: number
+  /** Resident memory (bytes) at which the search stops; default half of the machine's memory. */
+  readonly memoryLimitBytes?: number
+  /** Polled between slices of work: `true` stops the search (verdict limit, interrupted). */
+  readonly interrupted?: () => boolean
   /** Report a state with no enabled action that is not `terminal` (default true). */
   readonly checkDeadlock?: boolean
   /** Called about every `progressEveryMs` with the running statistics. */
@@ -39,14 +57,6 @@ export interface ExploreOptions {
   readonly representation?: 'vectors' | 'objects'
   /** Check only these properties (state or step); default: all of the model's. */
   readonly properties?: readonly string[]
-}
-
-export interface ActionCoverage {
-  readonly type: string
-  /** Transitions taken by this action type. */
-  readonly fired: number
-  /** Of those, how many reached a state not seen before. */
-  readonly distinct: number
 }
 
 export interface ExploreStats {
@@ -84,12 +94,30 @@ export interface Violation {
   readonly path: readonly number[]
 }
 
-export type LimitKind = 'max-states' | 'max-depth' | 'time-limit'
+export type LimitKind = 'max-states' | 'max-depth' | 'time-limit' | 'memory' | 'interrupted'
 
 export type ExploreResult =
   | { readonly verdict: 'holds'; readonly stats: ExploreStats }
   | { readonly verdict: 'violated'; readonly violation: Violation; readonly stats: ExploreStats }
-  | { readonly verdict: 'limit'; readonly limit: LimitKind; readonly stats: ExploreStats }
+  | { readonly verdict: 'limit'; readonly limit: LimitKind; readonly detail?: string; readonly stats: ExploreStats }
+
+/** Explores to the end (or to a limit) in one go. */
+export function explore(model: AnyModel, opts: ExploreOptions = {}): ExploreResult {
+  return new Search(model, opts).run(Infinity)!
+}
+
+/**
+ * Explores in slices of about `sliceMs`, yielding to the event loop between them, so that
+ * SIGINT/SIGTERM handlers (which set `interrupted`) run while the search does.
+ */
+export async function exploreAsync(model: AnyModel, opts: ExploreOptions = {}, sliceMs = 100): Promise<ExploreResult> {
+  const search = new Search(model, opts)
+  for (;;) {
+    const r = search.run(Date.now() + sliceMs)
+    if (r !== undefined) return r
+    await new Promise<void>((resolve) => setImmediate(resolve))
+  }
+}
 
 class Found {
   constructor(
@@ -103,221 +131,375 @@ class Found {
 }
 
 class Stop {
-  constructor(readonly limit: LimitKind) {}
+  constructor(
+    readonly limit: LimitKind,
+    readonly detail?: string,
+  ) {}
 }
 
-export function explore(model: AnyModel, opts: ExploreOptions = {}): ExploreResult {
-  const strategy = opts.strategy ?? 'bfs'
-  const maxStates = opts.maxStates ?? Infinity
-  const maxDepth = opts.maxDepth ?? Infinity
-  const deadline = opts.timeLimitSec === undefined ? Infinity : Date.now() + opts.timeLimitSec * 1000
-  const checkDeadlock = opts.checkDeadlock ?? true
-  const progressEvery = opts.progressEveryMs ?? 2000
-  const onProgress = opts.onProgress
+/** What the search is doing, for the one line that reports a model breaking its contract. */
+const enum Phase {
+  Engine,
+  Init,
+  Actions,
+  Next,
+  Property,
+  Measure,
+  Terminal,
+  Constraint,
+  View,
+}
 
-  const visited = new FingerprintSet()
-  const log = new StateLog()
-  const only = opts.properties === undefined ? undefined : new Set(opts.properties)
-  const chosen = <F>(r: Readonly<Record<string, F>> | undefined): [string, F][] =>
-    Object.entries(r ?? {}).filter(([name]) => only === undefined || only.has(name))
-  const invariants = chosen(model.invariants)
-  const transitionInvariants = chosen(model.transitionInvariants)
-  const measures = Object.entries(model.measures ?? {})
-  const measureMax = measures.map(() => -Infinity)
-  const measureId = measures.map(() => -1)
-  const constraint = model.constraint?.bind(model)
-  const terminal = model.terminal?.bind(model)
-  const symmetry = model.symmetry?.bind(model)
-  const view = model.view?.bind(model)
+const PHASE_NAMES: Record<Phase, string> = {
+  [Phase.Engine]: 'the explorer',
+  [Phase.Init]: 'init()',
+  [Phase.Actions]: 'actions()',
+  [Phase.Next]: 'next()',
+  [Phase.Property]: 'property',
+  [Phase.Measure]: 'measure',
+  [Phase.Terminal]: 'terminal()',
+  [Phase.Constraint]: 'constraint()',
+  [Phase.View]: 'view()/symmetry()',
+}
 
-  const typeIndex = new Map<string, number>()
-  const typeNames: string[] = []
-  let fired = new Float64Array(16)
-  let fresh = new Float64Array(16)
-  for (const t of model.actionTypes ?? []) indexOfType(t)
-  function indexOfType(t: string): number {
-    let i = typeIndex.get(t)
-    if (i === undefined) {
-      i = typeNames.length
-      typeIndex.set(t, i)
-      typeNames.push(t)
-      if (i === fired.length) {
-        const f = new Float64Array(i * 2)
-        f.set(fired)
-        fired = f
-        const g = new Float64Array(i * 2)
-        g.set(fresh)
-        fresh = g
+/** Samples of states before the codecs are compiled once more (queues often start empty). */
+const SAMPLES = 512
+
+class Search {
+  private readonly maxStates: number
+  private readonly maxDepth: number
+  private readonly deadline: number
+  private readonly memoryLimit: number
+  private readonly checkDeadlock: boolean
+  private readonly progressEvery: number
+
+  private readonly visited = new FingerprintSet()
+  private readonly log = new StateLog()
+  private readonly coverage: Coverage
+  private readonly invariants: [string, (s: unknown) => true | string][]
+  private readonly transitionInvariants: [string, (s: unknown, a: Action, t: unknown) => true | string][]
+  private readonly measures: [string, (s: unknown) => number][]
+  private readonly measureMax: number[]
+  private readonly measureId: number[]
+
+  private readonly vectors: boolean
+  private readonly recipe: ((d: unknown, a: Action) => void) | undefined
+  private readonly separate: boolean
+  private codec: Codec
+  private stateCodec: Codec
+  private samples: unknown[] = []
+  private learning = true
+  private readonly vf: VectorFrontier
+  private readonly of: ObjectFrontier
+  private readonly frontier: Frontier
+
+  private readonly start = Date.now()
+  private started = false
+  private done: ExploreResult | undefined
+  private generated = 0
+  private diameter = 0
+  private expanded = 0
+  private peakRss = process.memoryUsage.rss()
+  private nextReport: number
+  private cutByDepth = false
+
+  // what the search is doing, for error messages
+  private phase = Phase.Engine
+  private phaseName = ''
+  private curId = -1
+  private curAction: Action | undefined = undefined
+  private curState: unknown = undefined
+
+  constructor(
+    private readonly model: AnyModel,
+    private readonly opts: ExploreOptions,
+  ) {
+    this.maxStates = opts.maxStates ?? Infinity
+    this.maxDepth = opts.maxDepth ?? Infinity
+    this.deadline = opts.timeLimitSec === undefined ? Infinity : this.start + opts.timeLimitSec * 1000
+    this.memoryLimit = opts.memoryLimitBytes ?? defaultMemoryLimitBytes()
+    this.checkDeadlock = opts.checkDeadlock ?? true
+    this.progressEvery = opts.progressEveryMs ?? 2000
+    this.nextReport = this.start + this.progressEvery
+    const only = opts.properties === undefined ? undefined : new Set(opts.properties)
+    const chosen = <F>(r: Readonly<Record<string, F>> | undefined): [string, F][] =>
+      Object.entries(r ?? {}).filter(([name]) => only === undefined || only.has(name))
+    this.invariants = chosen(model.invariants)
+    this.transitionInvariants = chosen(model.transitionInvariants)
+    this.measures = Object.entries(model.measures ?? {})
+    this.measureMax = this.measures.map(() => -Infinity)
+    this.measureId = this.measures.map(() => -1)
+    this.coverage = new Coverage(model.actionTypes ?? [])
+    this.vectors = opts.representation !== 'objects'
+    this.recipe = (model.next as Partial<Reducer<unknown, Action>>).recipe as ((d: unknown, a: Action) => void) | undefined
+    this.separate = model.view !== undefined || model.symmetry !== undefined
+    this.codec = this.stateCodec = compileCodec([])
+    const lifo = opts.strategy === 'dfs'
+    this.vf = new VectorFrontier(lifo)
+    this.of = new ObjectFrontier(lifo)
+    this.frontier = this.vectors ? this.vf : this.of
+  }
+
+  /** Works until the search ends (returns its result) or until the clock passes `until`. */
+  run(until: number): ExploreResult | undefined {
+    if (this.done) return this.done
+    try {
+      if (!this.started) {
+        this.started = true
+        this.begin()
+      }
+      if (this.expand(until)) return undefined
+      this.done =
+        this.cutByDepth ? { verdict: 'limit', limit: 'max-depth', stats: this.stats(true) } : { verdict: 'holds', stats: this.stats(true) }
+    } catch (e) {
+      if (e instanceof Found) {
+        const path = this.log.path(e.id)
+        if (e.action !== undefined) path.push(e.action)
+        const violation = { property: e.property, kind: e.kind, message: e.message, path }
+        this.done = { verdict: 'violated', violation, stats: this.stats(false) }
+      } else if (e instanceof Stop) {
+        this.done = { verdict: 'limit', limit: e.limit, ...(e.detail ? { detail: e.detail } : {}), stats: this.stats(false) }
+      } else {
+        throw this.contractError(e)
       }
     }
-    return i
+    return this.done
   }
 
-  const start = Date.now()
-  let generated = 0
-  let diameter = 0
-  let peakRss = process.memoryUsage().rss
-  let nextReport = start + progressEvery
-  let queueSize = 0
-
-  function stats(): ExploreStats {
-    const elapsedSec = (Date.now() - start) / 1000
-    const distinct = log.size
-    peakRss = Math.max(peakRss, process.memoryUsage().rss)
-    return {
-      distinct,
-      generated,
-      diameter,
-      queue: queueSize,
-      elapsedSec,
-      statesPerSec: elapsedSec > 0 ? distinct / elapsedSec : distinct,
-      bytesPerState: distinct > 0 ? (visited.bytes + log.bytes) / distinct : 0,
-      peakRssBytes: peakRss,
-      collisionProbability: (distinct * Math.max(0, generated - distinct)) / 2 ** 64,
-      coverage: typeNames.map((type, i) => ({ type, fired: fired[i]!, distinct: fresh[i]! })),
-      measures: measures.map(([name], i) => ({
-        name,
-        max: measureMax[i]!,
-        path: measureId[i]! >= 0 ? log.path(measureId[i]!) : [],
-      })),
-    }
-  }
-
-  // What is fingerprinted: the state vector of view(symmetry(s)), or of s itself, in
-  // which case the same words go into the frontier. The codecs are compiled for the
-  // shapes of the initial states, then once more for the first SAMPLES states reached
-  // (queues and channels are often empty at first); encodings are canonical, so the
-  // switch changes speed only.
-  const SAMPLES = 512
-  const samples: unknown[] = [...model.init()]
-  const viewOf = (s: unknown): unknown => (view ? view(symmetry ? symmetry(s) : s) : symmetry ? symmetry(s) : s)
-  let codec: Codec = compileCodec(samples.map(viewOf))
-  let stateCodec: Codec = view || symmetry ? compileCodec(samples) : codec
-  let learning = true
-  function learnShape(s: unknown): void {
-    samples.push(s)
-    if (samples.length < SAMPLES) return
-    const separate = stateCodec !== codec
-    codec = compileCodec(samples.map(viewOf))
-    stateCodec = separate ? compileCodec(samples) : codec
-    learning = false
-    samples.length = 0
-  }
-  const recipe = (model.next as Partial<Reducer<unknown, Action>>).recipe
-  const lifo = strategy === 'dfs'
-  const vectors = opts.representation !== 'objects'
-  const vf = new VectorFrontier(lifo)
-  const of = new ObjectFrontier(lifo)
-  const frontier: Frontier = vectors ? vf : of
-
-  /** Registers a state; returns its id, or -1 when already visited. */
-  function discover(s: unknown, parent: number, action: number): number {
-    if (vectors) {
-      if (learning) learnShape(s)
-      codec.encode(viewOf(s))
-      fingerprintWords(encodedBuffer(), encodedLength())
-    } else {
-      fingerprint(viewOf(s))
-    }
-    if (!visited.add(fpA(), fpB())) return -1
-    const id = log.push(parent, action)
-    if (id >= maxStates) throw new Stop('max-states')
-    for (let i = 0; i < measures.length; i++) {
-      const v = measures[i]![1](s)
-      if (v > measureMax[i]!) {
-        measureMax[i] = v
-        measureId[i] = id
-      }
-    }
-    for (let i = 0; i < invariants.length; i++) {
-      const [name, inv] = invariants[i]!
-      const r = inv(s)
-      if (r !== true) throw new Found(name, 'invariant', r, id)
-    }
-    return id
-  }
-
-  function enqueue(s: unknown, id: number, depth: number): void {
-    if (constraint && !constraint(s)) return
-    if (!vectors) return of.push(s, id, depth)
-    if (stateCodec !== codec) stateCodec.encode(s)
-    vf.push(encodedBuffer(), encodedLength(), id, depth)
-  }
-
-  function tick(): void {
-    const now = Date.now()
-    if (now >= deadline) throw new Stop('time-limit')
-    if (onProgress && now >= nextReport) {
-      nextReport = now + progressEvery
-      onProgress(stats())
-    }
-  }
-
-  let cutByDepth = false
-
-  try {
-    model.init().forEach((s, i) => {
-      const id = discover(s, NO_PARENT, i)
-      if (id >= 0) enqueue(s, id, 0)
+  private begin(): void {
+    const model = this.model
+    this.phase = Phase.Init
+    const init: unknown = model.init()
+    if (!Array.isArray(init)) throw new ModelError(`init() returned ${init === null ? 'null' : typeof init}, not an array of states`)
+    if (init.length === 0) throw new ModelError('init() returned no initial state')
+    this.samples = [...init]
+    this.phase = Phase.View
+    this.codec = compileCodec(this.samples.map((s) => this.viewOf(s)))
+    this.stateCodec = this.separate ? compileCodec(this.samples) : this.codec
+    init.forEach((s, i) => {
+      this.curState = s
+      this.visit(s, NO_PARENT, i, 0, undefined, undefined, -1)
     })
-    let expanded = 0
-    while (frontier.take()) {
-      queueSize = frontier.size
+  }
+
+  /** Expands states until the frontier is empty (false) or it is time to yield (true). */
+  private expand(until: number): boolean {
+    const { model, vf, of, frontier, vectors, recipe, coverage, transitionInvariants } = this
+    const terminal = model.terminal
+    while (true) {
+      if ((++this.expanded & 1023) === 0 && this.tick(until)) return true
+      if (!frontier.take()) return false
       const id = frontier.id
       const depth = frontier.depth
-      const s = vectors ? stateCodec.decode(vf.current, 0) : of.state
-      if ((++expanded & 1023) === 0) tick()
+      this.phase = Phase.Engine
+      const s = vectors ? this.stateCodec.decode(vf.current, 0) : of.state
+      this.curId = id
+      this.curState = s
+      this.curAction = undefined
 
+      this.phase = Phase.Actions
       const acts: readonly Action[] = model.actions(s)
+      if (!Array.isArray(acts)) checkActions(acts, `at state #${id}`)
       if (acts.length === 0) {
-        if (checkDeadlock && !(terminal && terminal(s))) {
+        this.phase = Phase.Terminal
+        if (this.checkDeadlock && !(terminal && model.terminal!(s))) {
           throw new Found('deadlock', 'deadlock', 'no action is enabled and the state is not terminal', id)
         }
         continue
       }
-      if (depth >= maxDepth) {
-        cutByDepth = true
+      if (depth >= this.maxDepth) {
+        this.cutByDepth = true
         continue
       }
       const last = acts.length - 1
       for (let i = 0; i <= last; i++) {
         const a = acts[i]!
+        if (a == null || typeof a.type !== 'string') checkActions(acts, `at state #${id}`)
+        const ti = coverage.typeIndex(a.type)
+        this.curAction = a
+        this.phase = Phase.Next
         let t: unknown
         if (vectors && recipe) {
           // the recipe edits a private copy: the decoded state itself for the last action,
           // unless a transition property still needs to read it
-          t = i === last && transitionInvariants.length === 0 ? s : stateCodec.decode(vf.current, 0)
+          t = i === last && transitionInvariants.length === 0 ? s : this.stateCodec.decode(vf.current, 0)
           recipe(t, a)
         } else {
           t = model.next(s, a)
         }
-        generated++
-        for (let j = 0; j < transitionInvariants.length; j++) {
-          const [name, inv] = transitionInvariants[j]!
-          const r = inv(s, a, t)
-          if (r !== true) throw new Found(name, 'transition', r, id, i)
-        }
-        let ti = typeIndex.get(a.type)
-        if (ti === undefined) ti = indexOfType(a.type)
-        fired[ti]!++
-        const tid = discover(t, id, i)
+        this.generated++
+        coverage.fired(ti)
+        const tid = this.visit(t, id, i, depth + 1, s, a, i)
         if (tid < 0) continue
-        fresh[ti]!++
-        if (depth + 1 > diameter) diameter = depth + 1
-        enqueue(t, tid, depth + 1)
+        coverage.fresh(ti)
+        if (depth + 1 > this.diameter) this.diameter = depth + 1
       }
     }
-  } catch (e) {
-    if (e instanceof Found) {
-      const path = log.path(e.id)
-      if (e.action !== undefined) path.push(e.action)
-      const violation = { property: e.property, kind: e.kind, message: e.message, path }
-      return { verdict: 'violated', violation, stats: stats() }
-    }
-    if (e instanceof Stop) return { verdict: 'limit', limit: e.limit, stats: stats() }
-    throw e
   }
-  queueSize = 0
-  if (cutByDepth) return { verdict: 'limit', limit: 'max-depth', stats: stats() }
-  return { verdict: 'holds', stats: stats() }
+
+  /**
+   * Registers a state reached from `s` by `a` (or an initial state, `s` undefined),
+   * checks its properties and queues it; returns its id, or -1 when already visited.
+   */
+  private visit(t: unknown, parent: number, action: number, depth: number, s: unknown, a: Action | undefined, ai: number): number {
+    // the canonical form of t: what properties and actions() see (see canonical.ts)
+    let tc = t
+    let stateWords = false
+    if (this.vectors) {
+      if (this.learning) this.learnShape(t)
+      this.phase = Phase.View
+      const v = this.viewOf(t)
+      this.phase = Phase.Engine
+      this.codec.encode(v)
+      fingerprintWords(encodedBuffer(), encodedLength())
+      if (!this.separate) {
+        stateWords = true
+        if (reordered()) tc = this.codec.decode(encodedBuffer(), 0)
+      } else if (a !== undefined && this.transitionInvariants.length > 0) {
+        tc = this.encodeState(t)
+        stateWords = true
+      }
+    } else {
+      this.phase = Phase.Engine
+      tc = canonicalize(t)
+      this.phase = Phase.View
+      const v = this.viewOf(tc)
+      this.phase = Phase.Engine
+      fingerprint(v)
+    }
+    if (a !== undefined) {
+      const tis = this.transitionInvariants
+      this.phase = Phase.Property
+      for (let j = 0; j < tis.length; j++) {
+        const [name, inv] = tis[j]!
+        this.phaseName = name
+        const r = inv(s, a, tc)
+        if (r !== true) throw new Found(name, 'transition', r, parent, ai)
+      }
+    }
+    if (!this.visited.add(fpA(), fpB())) return -1
+    if (this.log.size >= this.maxStates) throw new Stop('max-states')
+    const id = this.log.push(parent, action)
+    if (this.vectors && !stateWords) tc = this.encodeState(t)
+
+    const ms = this.measures
+    this.phase = Phase.Measure
+    for (let i = 0; i < ms.length; i++) {
+      this.phaseName = ms[i]![0]
+      const v = ms[i]![1](tc)
+      if (v > this.measureMax[i]!) {
+        this.measureMax[i] = v
+        this.measureId[i] = id
+      }
+    }
+    const invs = this.invariants
+    this.phase = Phase.Property
+    for (let i = 0; i < invs.length; i++) {
+      const [name, inv] = invs[i]!
+      this.phaseName = name
+      const r = inv(tc)
+      if (r !== true) throw new Found(name, 'invariant', r, id)
+    }
+    this.phase = Phase.Constraint
+    if (this.model.constraint && !this.model.constraint(tc)) return id
+    this.phase = Phase.Engine
+    if (this.vectors) this.vf.push(encodedBuffer(), encodedLength(), id, depth)
+    else this.of.push(tc, id, depth)
+    return id
+  }
+
+  /** Encodes `t` as a state vector (left in the codec's buffer); returns its canonical form. */
+  private encodeState(t: unknown): unknown {
+    this.phase = Phase.Engine
+    this.stateCodec.encode(t)
+    return reordered() ? this.stateCodec.decode(encodedBuffer(), 0) : t
+  }
+
+  private viewOf(s: unknown): unknown {
+    const { view, symmetry } = this.model
+    const r = symmetry ? this.model.symmetry!(s) : s
+    return view ? this.model.view!(r) : r
+  }
+
+  /**
+   * Compiles the codecs once more for the first SAMPLES states reached; encodings are
+   * canonical, so the switch changes speed only.
+   */
+  private learnShape(s: unknown): void {
+    this.samples.push(s)
+    if (this.samples.length < SAMPLES) return
+    this.codec = compileCodec(this.samples.map((x) => this.viewOf(x)))
+    this.stateCodec = this.separate ? compileCodec(this.samples) : this.codec
+    this.learning = false
+    this.samples = []
+  }
+
+  /** Limits, memory and progress, every 1024 expansions; true: yield to the caller now. */
+  private tick(until: number): boolean {
+    const now = Date.now()
+    if (now >= this.deadline) throw new Stop('time-limit')
+    if (this.opts.interrupted?.()) throw new Stop('interrupted')
+    const mem = memoryExhausted(this.memoryLimit)
+    if (mem !== undefined) {
+      throw new Stop('memory', mem === 'heap' ? 'the JavaScript heap is near its limit' : `resident memory reached ${mib(this.memoryLimit)}`)
+    }
+    if (this.opts.onProgress && now >= this.nextReport) {
+      this.nextReport = now + this.progressEvery
+      this.opts.onProgress(this.stats(false))
+    }
+    return now >= until
+  }
+
+  private stats(finished: boolean): ExploreStats {
+    const elapsedSec = (Date.now() - this.start) / 1000
+    const distinct = this.log.size
+    this.peakRss = Math.max(this.peakRss, process.memoryUsage.rss())
+    return {
+      distinct,
+      generated: this.generated,
+      diameter: this.diameter,
+      queue: finished ? 0 : this.frontier.size,
+      elapsedSec,
+      statesPerSec: elapsedSec > 0 ? distinct / elapsedSec : distinct,
+      bytesPerState: distinct > 0 ? (this.visited.bytes + this.log.bytes) / distinct : 0,
+      peakRssBytes: this.peakRss,
+      collisionProbability: (distinct * Math.max(0, this.generated - distinct)) / 2 ** 64,
+      coverage: this.coverage.report(),
+      measures: this.measures.map(([name], i) => ({
+        name,
+        max: this.measureMax[i]!,
+        path: this.measureId[i]! >= 0 ? this.log.path(this.measureId[i]!) : [],
+      })),
+    }
+  }
+
+  /** One line for a model that broke its contract while the search was in `phase`. */
+  private contractError(e: unknown): Error {
+    if (e instanceof ModelError) return e
+    const at = this.curId >= 0 ? ` (from state #${this.curId})` : ''
+    const action = this.curAction !== undefined ? ` action ${actionLabel(this.model, this.curAction)}` : ''
+    if (e instanceof DomainError) {
+      const where = this.curAction !== undefined ? `after${action}${at}` : 'in an initial state'
+      const d = describeDomainViolation(this.latest(), 'state') ?? 'the state holds a value outside the domain of states'
+      return new ModelError(`${d} ${where}`, { cause: e })
+    }
+    if (this.phase === Phase.Engine) return e as Error
+    const name = this.phase === Phase.Property || this.phase === Phase.Measure ? `${PHASE_NAMES[this.phase]} ${this.phaseName}` : PHASE_NAMES[this.phase]
+    const msg = e instanceof Error ? e.message.split('\n')[0] : String(e)
+    return new ModelError(`${name} threw${action ? ` on${action}` : ''}${at}: ${msg}`, { cause: e })
+  }
+
+  /** The state being registered when a domain error was thrown (re-derived: errors only). */
+  private latest(): unknown {
+    const s = this.curState
+    if (this.curAction === undefined) return s
+    try {
+      const fresh = this.vectors ? this.stateCodec.decode(this.vf.current, 0) : s
+      return this.model.next(fresh, this.curAction)
+    } catch {
+      return s
+    }
+  }
 }
+
+const mib = (b: number): string => `${Math.round(b / 2 ** 20)} MiB`

@@ -7,6 +7,7 @@
  * Bad input (malformed file, unknown model, bad parameters) throws `InputError`; a trace
  * that does not reproduce is a normal result with `ok: false`.
  */
+import { enabledActions, initialStates, runProperty, successor } from './contract.ts'
 import { firstDifference, deepEqual } from './equal.ts'
 import { InputError } from './errors.ts'
 import { stateVars, type ParsedTrace } from './itf.ts'
@@ -40,7 +41,7 @@ export function replayTrace(factory: ModelFactory, trace: ParsedTrace): ReplayRe
   const done = (ok: boolean, message: string): ReplayResult => ({ ok, message, steps, model })
 
   const recorded0 = trace.steps[0]!.state
-  let s = model.init().find((init) => deepEqual(stateVars(init), recorded0))
+  let s = initialStates(model).find((init) => deepEqual(stateVars(init), recorded0))
   let prev: unknown = s
   let lastAction: Action | undefined
   if (s === undefined) return done(false, 'state 0 is not an initial state of the model')
@@ -48,11 +49,11 @@ export function replayTrace(factory: ModelFactory, trace: ParsedTrace): ReplayRe
 
   for (let k = 1; k < trace.steps.length; k++) {
     const { action, state: recorded } = trace.steps[k]!
-    const a = model.actions(s).find((x) => deepEqual(x, action))
+    const a = enabledActions(model, s, `at state ${k - 1}`).find((x) => deepEqual(x, action))
     if (a === undefined) return done(false, `step ${k} (${describeAction(model, action!)}) is not enabled in state ${k - 1}`)
     prev = s
     lastAction = a
-    s = model.next(s, a)
+    s = successor(model, s, a, `at state ${k - 1}`)
     steps.push({ index: k, action: a, state: s })
     const diff = firstDifference(stateVars(s), recorded)
     if (diff !== null) return done(false, `state ${k} differs from the recorded one at ${diff}`)
@@ -64,14 +65,14 @@ export function replayTrace(factory: ModelFactory, trace: ParsedTrace): ReplayRe
   if (measure !== undefined) {
     const f = model.measures?.[measure.name]
     if (!f) throw new InputError(`the trace names measure '${measure.name}', which model ${model.name} does not have`)
-    const v = f(s)
+    const v = runProperty(measure.name, () => f(s), `at state ${last}`)
     return v === measure.value
       ? done(true, `reproduced: ${measure.name} = ${v} at state ${trace.steps.length - 1}`)
       : done(false, `${measure.name} is ${v} at the last state, not the recorded ${measure.value}`)
   }
   if (property === undefined) return done(true, `${trace.steps.length} states re-executed as recorded`)
   if (propertyKind === 'deadlock' || property === 'deadlock') {
-    const stuck = model.actions(s).length === 0 && !(model.terminal?.(s) ?? false)
+    const stuck = enabledActions(model, s, `at state ${last}`).length === 0 && !runProperty('terminal', () => model.terminal?.(s) ?? false, `at state ${last}`)
     return stuck
       ? done(true, `reproduced: deadlock at state ${last}`)
       : done(false, `state ${last} is not a deadlock: the recorded violation does not reproduce`)
@@ -80,14 +81,14 @@ export function replayTrace(factory: ModelFactory, trace: ParsedTrace): ReplayRe
   if (propertyKind === 'transition' || (step && !model.invariants[property])) {
     if (!step) throw new InputError(`the trace names property '${property}', which model ${model.name} does not have`)
     if (lastAction === undefined) return done(false, `a trace of one state cannot violate the step property ${property}`)
-    const r = step(prev, lastAction, s)
+    const r = runProperty(property, () => step(prev, lastAction!, s), `at step ${last}`)
     return r === true
       ? done(false, `step ${last} satisfies ${property}: the recorded violation does not reproduce`)
       : done(true, `reproduced: ${property} violated by step ${last}: ${r}`)
   }
   const inv = model.invariants[property]
   if (!inv) throw new InputError(`the trace names property '${property}', which model ${model.name} does not have`)
-  const r = inv(s)
+  const r = runProperty(property, () => inv(s), `at state ${last}`)
   return r === true
     ? done(false, `invariant ${property} holds at state ${last}: the recorded violation does not reproduce`)
     : done(true, `reproduced: ${property} violated at state ${last}: ${r}`)

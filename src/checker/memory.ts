@@ -1,0 +1,38 @@
+/**
+ * The memory cap of a search. A search ends with verdict `limit` (memory) when the
+ * process's resident memory reaches the cap, or when the JavaScript heap comes within 10 %
+ * of V8's own limit (past which V8 aborts the process), whichever comes first: never the
+ * kernel's out-of-memory kill, never a V8 abort.
+ *
+ * The default cap is half of the machine's memory (`os.totalmem()`), so that two searches
+ * (the two workers of `verify`, or a search beside the rest of the machine) fit.
+ */
+import { totalmem } from 'node:os'
+import { getHeapStatistics } from 'node:v8'
+
+export const DEFAULT_MEMORY_FRACTION = 0.5
+
+export function defaultMemoryLimitBytes(): number {
+  return Math.floor(totalmem() * DEFAULT_MEMORY_FRACTION)
+}
+
+const heapLimit = getHeapStatistics().heap_size_limit
+
+/** Why memory is exhausted ('resident' or 'heap'), or undefined while it is not. */
+export function memoryExhausted(capBytes: number): 'resident' | 'heap' | undefined {
+  if (process.memoryUsage.rss() >= capBytes) return 'resident'
+  if (getHeapStatistics().used_heap_size >= heapLimit * 0.9) return 'heap'
+  return undefined
+}
+
+/** `--memory-limit` values: bytes, or a number with K, M, G (binary units), or a percentage of the machine's memory. */
+export function parseMemorySize(text: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*(%|[KMG]i?B?|B)?$/i.exec(text.trim())
+  if (!m) return undefined
+  const n = Number(m[1])
+  const unit = (m[2] ?? 'B').toUpperCase()
+  if (unit === '%') return n > 0 && n <= 100 ? Math.floor((totalmem() * n) / 100) : undefined
+  const scale = unit.startsWith('K') ? 2 ** 10 : unit.startsWith('M') ? 2 ** 20 : unit.startsWith('G') ? 2 ** 30 : 1
+  const bytes = Math.floor(n * scale)
+  return bytes > 0 ? bytes : undefined
+}

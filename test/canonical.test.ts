@@ -1,0 +1,87 @@
+import { fc, test } from '@fast-check/vitest'
+import { describe, expect } from 'vitest'
+import { canonicalize, compareValues, describeDomainViolation } from '../src/checker/canonical.ts'
+import { runCheck } from '../src/checker/check.ts'
+import { parseItf } from '../src/checker/itf.ts'
+import { defineModel, type Model } from '../src/checker/model.ts'
+import { replayTrace } from '../src/checker/replay.ts'
+import { collectionFactory, collectionSpecArb } from './collection-model.ts'
+import { ordered, valueArb } from './values.ts'
+
+/** Checks a model and replays every trace it wrote: the counterexample and every measure's witness. */
+function replaysExactly(factory: ReturnType<typeof collectionFactory>, representation: 'vectors' | 'objects', strategy: 'bfs' | 'dfs'): void {
+  const out = runCheck({ factory, params: {}, mutations: new Set(), representation, strategy })
+  const traces = [...(out.itf ? [out.itf] : []), ...Object.values(out.witnesses)]
+  for (const itf of traces) {
+    const r = replayTrace(factory, parseItf(JSON.stringify(itf), 'trace'))
+    expect(r.message).toMatch(/^reproduced|re-executed as recorded/)
+    expect(r.ok).toBe(true)
+  }
+  if (out.result.verdict === 'violated') expect(out.itf).toBeDefined()
+}
+
+describe('one canonical state for actions() everywhere', () => {
+  test('the example: a Set filled 1 then 0, one pick action per member in iteration order', () => {
+    type S = { s: Set<number>; picked: number }
+    type A = { type: 'add'; x: number } | { type: 'pick'; x: number }
+    const m: Model<S, A> = {
+      name: 'sets',
+      init: () => [{ s: new Set(), picked: -1 }],
+      actions: (s) => {
+        if (!s.s.has(1)) return [{ type: 'add', x: 1 }]
+        if (!s.s.has(0)) return [{ type: 'add', x: 0 }]
+        return s.picked < 0 ? [...s.s].map((x) => ({ type: 'pick' as const, x })) : []
+      },
+      next: (s, a) => (a.type === 'add' ? { s: new Set([...s.s, a.x]), picked: s.picked } : { s: s.s, picked: a.x }),
+      invariants: { notOne: (s) => s.picked !== 1 || 'picked 1' },
+      terminal: () => true,
+    }
+    const factory = defineModel({ name: 'sets', doc: '', params: [], mutations: [], create: () => m })
+    for (const representation of ['vectors', 'objects'] as const) {
+      const out = runCheck({ factory, params: {}, mutations: new Set(), representation })
+      expect(out.result.verdict).toBe('violated')
+      expect(out.trace!.actions.at(-1)).toEqual({ type: 'pick', x: 1 })
+      expect(replayTrace(factory, parseItf(JSON.stringify(out.itf), 't')).ok).toBe(true)
+    }
+  })
+
+  for (const representation of ['vectors', 'objects'] as const) {
+    for (const strategy of ['bfs', 'dfs'] as const) {
+      test.prop([collectionSpecArb], { numRuns: 80 })(
+        `${representation}/${strategy}: every counterexample and every measure witness replays exactly`,
+        (spec) => replaysExactly(collectionFactory(spec), representation, strategy),
+      )
+    }
+  }
+})
+
+describe('canonical form', () => {
+  test.prop([valueArb])('canonicalize is idempotent and keeps the value', (v) => {
+    const c = canonicalize(v)
+    expect(ordered(canonicalize(c))).toEqual(ordered(c))
+    expect(compareValues(c, v)).toBe(0)
+  })
+
+  test.prop([fc.uniqueArray(fc.integer({ min: -9, max: 9 })), fc.uniqueArray(fc.string({ maxLength: 2 }))])(
+    'Set members and Map keys come out sorted, whatever the insertion order',
+    (xs, ks) => {
+      expect([...canonicalize(new Set(xs))]).toEqual([...xs].sort((a, b) => a - b))
+      expect([...canonicalize(new Map(ks.map((k) => [k, 0]))).keys()]).toEqual([...ks].sort())
+    },
+  )
+
+  test('a canonical value comes back as the same object (no copy)', () => {
+    const v = Object.freeze({ a: 1, b: new Map([[1, 2]]), c: [new Set([1, 2])] })
+    expect(canonicalize(v)).toBe(v)
+    const w = { b: 1, a: 2 }
+    expect(Object.keys(canonicalize(w))).toEqual(['a', 'b'])
+  })
+
+  test('where a value leaves the domain, by path', () => {
+    expect(describeDomainViolation({ kernels: [{ ts: 1 }, { ts: NaN }] })).toBe('state.kernels[1].ts is NaN')
+    expect(describeDomainViolation({ m: new Map([[3, { x: undefined }]]) })).toBe('state.m.get(3).x is undefined (leave the field out instead)')
+    expect(describeDomainViolation({ d: new Date(0) })).toBe('state.d is an instance of Date, not plain data')
+    expect(describeDomainViolation({ a: [1, 2.5] })).toBe('state.a[1] is 2.5, not an integer')
+    expect(describeDomainViolation({ a: [1, 2] })).toBeNull()
+  })
+})
