@@ -160,6 +160,20 @@ describe('rkcheck view', () => {
     expect(data.messages).toEqual([])
   })
 
+  test('a trace timed by the executor (replay --timed --trace-out) is drawn on its time axis', () => {
+    const timed = join(dir, 'timed.itf.json')
+    const r = rk('replay', resolve('traces/tlb.shoot4uRunningOnly.itf.json'), '--timed', '--trace-out', timed)
+    expect(r.code, r.err).toBe(0)
+    const d = view(timed)
+    expect(d.reproduced).toBe(true)
+    expect(d.timed).toBe(true)
+    expect(d.timeUnit).toBeDefined()
+    for (const st of d.steps.slice(1)) {
+      expect(st.time, `step ${st.index}`).toBeDefined()
+      expect(st.time!.end).toBeGreaterThanOrEqual(st.time!.start)
+    }
+  })
+
   test('bad input: one line, exit 2, no page', () => {
     const bad = join(dir, 'bad.itf.json')
     writeFileSync(bad, '{"#meta": {"model": "ticket"}, "vars": [], "states": [')

@@ -40,7 +40,7 @@ export async function viewCommand(file: string, o: ViewCliOptions): Promise<numb
   const factory = o.modelFile !== undefined ? await loadModelFile(o.modelFile) : builtinModel(trace.meta.model)
   const data = viewData(factory, trace, text, file)
   writeFileAtomic(out, viewerHtml(data))
-  console.log(`${out}: ${data.steps.length - 1} steps, ${data.actors.length} actors, ${data.messages.length} messages; replay: ${data.verdict}`)
+  console.log(`${out}: ${Math.max(0, data.steps.length - 1)} steps, ${data.actors.length} actors, ${data.messages.length} messages; replay: ${data.verdict}`)
   if (!data.reproduced) process.stderr.write(`rkcheck: ${file} does not reproduce: ${data.verdict}\n`)
   return data.reproduced ? 0 : 1
 }

@@ -77,7 +77,6 @@
   const head = document.getElementById('lanes-head')
   let svg = null
   let rowRects = []
-  let labels = []
 
   function el(name, attrs, parent, text) {
     const e = document.createElementNS(SVG, name)
@@ -119,7 +118,6 @@
 
     const rows = el('g', {}, svg)
     rowRects = []
-    labels = []
     for (let k = 0; k <= n; k++) {
       const inCycle = data.loop !== undefined && k >= data.loop
       const h = timeLayout ? 16 : ROW // time-axis rows may be 16 px apart
@@ -148,7 +146,6 @@
         el('tspan', { fill: colour(s.actor), 'font-weight': 600 }, text, s.actor)
         el('tspan', {}, text, '  ' + stripActor(s.label, s.actor))
       } else el('tspan', { class: 'gutter' }, text, s.label)
-      labels.push(g)
     }
     // messages
     data.messages.forEach((m, i) => drawMessage(m, i, L, violationY))
@@ -171,6 +168,7 @@
   }
 
   function endText() {
+    if (!data.reproduced) return `✗ the trace does not reproduce: ${data.verdict}`
     if (!data.property) return `end of trace (${n} steps)`
     if (data.propertyKind === 'measure') return `witness: ${data.property} at state ${n}`
     if (data.property === 'deadlock' || data.propertyKind === 'deadlock') return `✗ deadlock at state ${n}: no action is enabled`
@@ -419,7 +417,7 @@
 
   // ---- keyboard
   document.addEventListener('keydown', (e) => {
-    if (e.altKey || e.ctrlKey || e.metaKey) return
+    if (e.altKey || e.ctrlKey || e.metaKey || n < 0) return
     const k = e.key
     if (k === 'ArrowDown' || k === 'j' || k === 'ArrowRight') select(selected + 1)
     else if (k === 'ArrowUp' || k === 'k' || k === 'ArrowLeft') select(selected - 1)
@@ -442,6 +440,7 @@
 
   const fromHash = /#step=(\d+)/.exec(location.hash)
   selected = fromHash ? Number(fromHash[1]) : 0
-  draw()
+  if (n >= 0) draw()
+  else document.getElementById('state-title').textContent = 'No state of the trace could be re-executed'
   document.body.setAttribute('data-ready', 'true')
 })()
