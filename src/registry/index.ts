@@ -2,11 +2,12 @@
 import type { ModelFactory } from '../checker/model.ts'
 import type { ProofEntry } from '../checker/proofs.ts'
 import { lamport, lamportProofs } from './lamport.ts'
+import { popcorn, popcornProofs } from './popcorn.ts'
 import { spinlock, spinlockProofs } from './spinlock.ts'
 import { ticket, ticketProofs } from './ticket.ts'
 import { tlb, tlbProofs } from './tlb.ts'
 
-export const builtinModels: readonly ModelFactory[] = [ticket, lamport, spinlock, tlb]
+export const builtinModels: readonly ModelFactory[] = [ticket, lamport, popcorn, spinlock, tlb]
 
 /** The proofs `rkcheck verify` runs, model by model. */
-export const proofs: readonly ProofEntry[] = [...ticketProofs, ...lamportProofs, ...spinlockProofs, ...tlbProofs]
+export const proofs: readonly ProofEntry[] = [...ticketProofs, ...lamportProofs, ...popcornProofs, ...spinlockProofs, ...tlbProofs]

@@ -1,0 +1,81 @@
+/**
+ * Tasks, shadows and their kernels (seed 000_e5bbc95a2ea9d194.txt, 5.1-5.6): where a task
+ * runs, the shadows it leaves behind, and the mm each kernel keeps for a process while any
+ * of its tasks (running or shadow) is there or the mm is saved.
+ *
+ * Readings (documented in `src/model/popcorn.ts`):
+ * - The members counted for "last member of its local thread group" and in the remote
+ *   count round (5.5, Table 6.1) are the tasks executing there (running, or woken to
+ *   resume after a migration back); shadows are dormant custodians, not members.
+ *   `countExitingMembers` (default true): a member in the middle of its own exit still
+ *   counts (it is in the thread group until do_exit removes it); false: it does not.
+ * - The receiving kernel creates the migrated task in one handler step (5.6.1).
+ */
+import type { Draft } from 'immer'
+import { bit, type PopConfig } from './config.ts'
+import { destroyMm, emptyMm } from './address-space.ts'
+import type { Mm, PopState, Presence, Task } from './state.ts'
+
+type D = Draft<PopState>
+
+const executing = (p: Presence): boolean => p === 'live' || p === 'wakeMigrate'
+
+/** Members of process tg executing on kernel k, but `except`. */
+export function localMembers(s: PopState, c: PopConfig, k: number, tg: number, except = -1): number {
+  let n = 0
+  s.tasks.forEach((t, i) => {
+    if (i === except || t.tg !== tg || !executing(s.kernels[k]!.tasks[i]!)) return
+    if (!c.p.countExitingMembers && t.op === 'exit') return
+    n++
+  })
+  return n
+}
+
+/** Any task structure (running or shadow) of process tg on kernel k. */
+export function anyLocalTask(s: PopState, k: number, tg: number): boolean {
+  return s.tasks.some((t, i) => t.tg === tg && s.kernels[k]!.tasks[i] !== 'none')
+}
+
+/** Task i's structures leave kernel k; the mm goes with the last of them unless saved. */
+export function leaveKernel(d: D, c: PopConfig, k: number, i: number): void {
+  d.kernels[k]!.tasks[i] = 'none'
+  const tg = d.tasks[i]!.tg
+  if (d.kernels[k]!.mms[tg]!.status === 'used' && !anyLocalTask(d as PopState, k, tg)) destroyMm(d, c, k, tg)
+}
+
+/**
+ * A MIGRATE message for task i handled on kernel j: a shadow there is given the new state,
+ * its disposition set to migrate, and woken (5.6.2; `noShadowWake`: not woken); otherwise a
+ * task is created (5.6.1), sharing the mm of the process's tasks there, else the saved mm,
+ * else a new mm built from the layout in the message (no VMAs: they come on demand).
+ */
+export function arrive(d: D, c: PopConfig, j: number, i: number): void {
+  const t = d.tasks[i]!
+  const here = d.kernels[j]!
+  if (here.tasks[i] === 'shadow') {
+    if (!c.has('noShadowWake')) here.tasks[i] = 'wakeMigrate'
+    return
+  }
+  const mm = here.mms[t.tg]!
+  if (mm.status === 'none') here.mms[t.tg] = { ...emptyMm(c.V), status: 'used' } as Draft<Mm>
+  else mm.status = 'used'
+  here.tasks[i] = 'live'
+  t.visited |= bit(j)
+  finishOp(t)
+}
+
+/** A woken shadow scheduled: it handles its return disposition (5.1). */
+export function resume(d: D, c: PopConfig, k: number, i: number): void {
+  const t = d.tasks[i]!
+  if (d.kernels[k]!.tasks[i] === 'wakeMigrate') {
+    d.kernels[k]!.tasks[i] = 'live'
+    finishOp(t)
+  } else {
+    leaveKernel(d, c, k, i)
+  }
+}
+
+export function finishOp(t: Draft<Task>): void {
+  t.op = 'idle'
+  t.phase = ''
+}
