@@ -28,8 +28,17 @@ export interface TraceMeta {
   readonly message?: string
   /** A witness trace: it reaches the largest value of this measure. */
   readonly measure?: { readonly name: string; readonly value: number }
+  /** Random simulation: the seed and the most steps of a run (`rkcheck simulate --seed --depth`). */
+  readonly seed?: number
+  readonly depth?: number
+  /** A shrunk trace: steps of the violation first found, and of this trace. */
+  readonly originalLength?: number
+  readonly shrunkLength?: number
   readonly toolVersion: string
 }
+
+/** The optional whole-number fields of #meta, in the order written. */
+const META_NUMBERS = ['seed', 'depth', 'originalLength', 'shrunkLength'] as const
 
 export interface ItfStep {
   /** The state, decoded: top-level record of variables. */
@@ -153,6 +162,7 @@ function encodeMeta(m: TraceMeta): Json {
   if (m.propertyKind !== undefined) out['propertyKind'] = m.propertyKind
   if (m.message !== undefined) out['message'] = m.message
   if (m.measure !== undefined) out['measure'] = { name: m.measure.name, value: m.measure.value }
+  for (const k of META_NUMBERS) if (m[k] !== undefined) out[k] = m[k]
   return out
 }
 
@@ -188,6 +198,9 @@ export function parseItf(text: string, source: string): ParsedTrace {
   const measure = m['measure']
   if (measure !== undefined && (!isRecord(measure) || typeof measure['name'] !== 'string' || typeof measure['value'] !== 'number')) {
     fail('#meta.measure is not {name, value}')
+  }
+  for (const k of META_NUMBERS) {
+    if (m[k] !== undefined && !Number.isSafeInteger(m[k])) fail(`#meta.${k} is not an integer`)
   }
   const vars = j['vars']
   if (!Array.isArray(vars) || !vars.every((x) => typeof x === 'string')) return fail('vars is not a list of names')
@@ -236,6 +249,7 @@ export function parseItf(text: string, source: string): ParsedTrace {
     ...(kind === 'invariant' || kind === 'transition' || kind === 'deadlock' ? { propertyKind: kind } : {}),
     ...(typeof m['message'] === 'string' ? { message: m['message'] } : {}),
     ...(isRecord(measure) ? { measure: { name: measure['name'] as string, value: measure['value'] as number } } : {}),
+    ...Object.fromEntries(META_NUMBERS.filter((k) => m[k] !== undefined).map((k) => [k, m[k] as number])),
   }
   return { meta, vars: stateVarNames, steps }
 }

@@ -4,10 +4,11 @@ import { runCheck, type CheckOutcome } from '../checker/check.ts'
 import { InputError } from '../checker/errors.ts'
 import type { ExploreResult, ExploreStats } from '../checker/explorer.ts'
 import { writeFileAtomic } from '../checker/files.ts'
-import { builtinModel, loadModelFile } from '../checker/load.ts'
 import type { ModelFactory } from '../checker/model.ts'
 import { formatParams, paramsToJson, resolveMutations, resolveParams } from '../checker/params.ts'
 import { int, mib, prob, secs, table } from './format.ts'
+import { printCounterexample, printCoverage } from './counterexample.ts'
+import { modelFromArgs, optionalNumber } from './model-option.ts'
 import { progressReporter } from './progress.ts'
 
 export interface CheckCliOptions {
@@ -32,14 +33,7 @@ export const EXIT = { holds: 0, violated: 1, badInput: 2, limit: 3 } as const
 
 export async function checkCommand(modelName: string | undefined, o: CheckCliOptions): Promise<number> {
   if (o.dfs && o.bfs) throw new InputError('choose one of --bfs and --dfs')
-  let factory: ModelFactory
-  if (o.modelFile !== undefined) {
-    if (modelName !== undefined) throw new InputError('give either a model name or --model-file, not both')
-    factory = await loadModelFile(o.modelFile)
-  } else {
-    if (modelName === undefined) throw new InputError('no model: give a model name (rkcheck list) or --model-file FILE')
-    factory = builtinModel(modelName)
-  }
+  const factory = await modelFromArgs(modelName, o.modelFile)
   const params = resolveParams(factory, o.param)
   const mutations = resolveMutations(factory, o.mutate)
   const strategy = o.dfs ? 'dfs' : 'bfs'
@@ -70,7 +64,7 @@ export async function checkCommand(modelName: string | undefined, o: CheckCliOpt
   if (r.verdict === 'violated') {
     traceFile = o.traceOut ?? defaultTracePath(factory.name, [...mutations], r.violation.property)
     writeFileAtomic(traceFile, JSON.stringify(outcome.itf, null, 1) + '\n')
-    printCounterexample(outcome)
+    printCounterexample(outcome.model, outcome.trace!)
   }
   console.log(verdictLine(r, traceFile))
   printStats(r.stats)
@@ -86,15 +80,6 @@ export async function checkCommand(modelName: string | undefined, o: CheckCliOpt
     writeFileAtomic(o.json, JSON.stringify(checkJson(factory, outcome, strategy, traceFile, paramsToJson(params), [...mutations]), null, 2) + '\n')
   }
   return r.verdict === 'holds' ? EXIT.holds : r.verdict === 'violated' ? EXIT.violated : EXIT.limit
-}
-
-function optionalNumber<K extends string>(key: K, raw: string | undefined, flag: string): Partial<Record<K, number>> {
-  if (raw === undefined) return {}
-  const n = Number(raw)
-  if (!/^\d+(\.\d+)?$/.test(raw) || !Number.isFinite(n) || n <= 0) {
-    throw new InputError(`${flag}: expected a positive number, got '${raw}'`)
-  }
-  return { [key]: n } as Partial<Record<K, number>>
 }
 
 export function defaultTracePath(model: string, mutations: readonly string[], property: string): string {
@@ -115,23 +100,6 @@ export function verdictLine(r: ExploreResult, traceFile?: string): string {
     case 'limit':
       return pc.yellow(`Verdict: limit (${r.limit} reached before a verdict; nothing is proved)`)
   }
-}
-
-function printCounterexample(o: CheckOutcome): void {
-  const t = o.trace!
-  const describe = (a: (typeof t.actions)[number]): string => o.model.describe?.(a) ?? JSON.stringify(a)
-  console.log('Counterexample:')
-  t.states.forEach((s, i) => {
-    const head = i === 0 ? 'initial state' : describe(t.actions[i - 1]!)
-    console.log(`  ${String(i).padStart(3)}: ${head}`)
-    console.log(`       ${JSON.stringify(s, replacer)}`)
-  })
-}
-
-function replacer(_k: string, v: unknown): unknown {
-  if (v instanceof Map) return Object.fromEntries([...v].map(([k, x]) => [typeof k === 'string' ? k : JSON.stringify(k), x]))
-  if (v instanceof Set) return [...v]
-  return v
 }
 
 export function printStats(s: ExploreStats): void {
@@ -156,13 +124,7 @@ export function printStats(s: ExploreStats): void {
     console.log('Measures (largest value reached):')
     console.log(table(['measure', 'largest', 'at depth'], s.measures.map((m) => [m.name, String(m.max), String(m.path.length - 1)])))
   }
-  console.log('Coverage:')
-  console.log(
-    table(
-      ['action', 'fired', 'new states', ''],
-      s.coverage.map((c) => [c.type, int(c.fired), int(c.distinct), c.fired === 0 ? pc.yellow('never fired') : '']),
-    ),
-  )
+  printCoverage(s.coverage)
 }
 
 function checkJson(

@@ -10,6 +10,8 @@ import { checkCommand } from './check-command.ts'
 import { experimentCommand } from './experiment-command.ts'
 import { listCommand } from './list-command.ts'
 import { replayCommand } from './replay-command.ts'
+import { shrinkCommand } from './shrink-command.ts'
+import { simulateCommand } from './simulate-command.ts'
 import { verifyCommand } from './verify-command.ts'
 import { viewCommand } from './view-command.ts'
 
@@ -50,6 +52,30 @@ function program(setExit: (code: number) => void): Command {
     .option('--witness-dir <dir>', 'write a trace to the largest value of each measure into this folder')
     .option('-q, --quiet', 'no progress on stderr')
     .action(async (model: string | undefined, o) => setExit(await checkCommand(model, o)))
+
+  p.command('simulate')
+    .description('random runs driven by fast-check; a violation is shrunk and written as a trace')
+    .argument('[model]', 'a built-in model (rkcheck list)')
+    .option('-p, --param <k=v>', 'set a parameter (repeatable)', collect, [])
+    .option('--mutate <name>', 'apply a mutation (repeatable)', collect, [])
+    .option('--property <name>', 'check only this property (repeatable; default: all)', collect, [])
+    .option('--model-file <file>', 'load a model from a .ts or .js file (default export)')
+    .option('--runs <n>', 'number of random runs', '1000')
+    .option('--depth <n>', 'most steps in a run', '100')
+    .option('--seed <n>', 'seed of the random runs (default: a random one, printed)')
+    .option('--time-limit <s>', 'stop after this many seconds (verdict limit, exit 3)')
+    .option('--no-deadlock', 'do not report states without enabled actions')
+    .option('--trace-out <file>', 'where to write the shrunk counterexample (default: traces/MODEL[.MUTATIONS].PROPERTY.sim.itf.json)')
+    .option('--json <file>', 'write the result and statistics as JSON')
+    .option('-q, --quiet', 'no progress on stderr')
+    .action(async (model: string | undefined, o) => setExit(await simulateCommand(model, o)))
+
+  p.command('shrink')
+    .description('minimize a violating trace: fewer steps, fewer actors, the same property failing')
+    .argument('<trace>', 'an ITF trace file (.itf.json) that records a violated property')
+    .option('--out <file>', 'where to write the shrunk trace (default: TRACE with .shrunk.itf.json)')
+    .option('--model-file <file>', 'load the model the trace names from this file (its code runs)')
+    .action(async (file: string, o) => setExit(await shrinkCommand(file, o)))
 
   p.command('replay')
     .description('re-execute an ITF trace, confirming every step, state and the recorded violation')

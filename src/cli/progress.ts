@@ -5,22 +5,20 @@
 import type { ExploreStats } from '../checker/explorer.ts'
 import { int } from './format.ts'
 
-export interface Progress {
+/** One progress line, shown live on a terminal and printed every `everyMs` otherwise. */
+export interface ProgressLine {
   readonly everyMs: number
-  report(s: ExploreStats): void
+  show(line: string): void
   done(): void
 }
 
-export function progressReporter(label: string, quiet: boolean): Progress {
+export function progressLine(quiet: boolean): ProgressLine {
   const tty = process.stderr.isTTY === true
   let live = false
   return {
     everyMs: tty ? 500 : 5000,
-    report(s) {
+    show(line) {
       if (quiet) return
-      const line =
-        `${label}: depth ${s.diameter}, ${int(s.distinct)} distinct, ${int(s.generated)} generated, ` +
-        `queue ${int(s.queue)}, ${int(s.statesPerSec)} states/s`
       if (tty) {
         process.stderr.write(`\r\x1b[K${line}`)
         live = true
@@ -32,5 +30,24 @@ export function progressReporter(label: string, quiet: boolean): Progress {
       if (live) process.stderr.write('\r\x1b[K')
       live = false
     },
+  }
+}
+
+export interface Progress {
+  readonly everyMs: number
+  report(s: ExploreStats): void
+  done(): void
+}
+
+export function progressReporter(label: string, quiet: boolean): Progress {
+  const line = progressLine(quiet)
+  return {
+    everyMs: line.everyMs,
+    report: (s) =>
+      line.show(
+        `${label}: depth ${s.diameter}, ${int(s.distinct)} distinct, ${int(s.generated)} generated, ` +
+          `queue ${int(s.queue)}, ${int(s.statesPerSec)} states/s`,
+      ),
+    done: () => line.done(),
   }
 }

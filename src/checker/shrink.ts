@@ -1,0 +1,197 @@
+/**
+ * Shrinking a violating trace, whatever made it (random simulation, a DFS, a hand-written
+ * file), while every step stays enabled and the same property fails. Two shrinkers take
+ * turns until neither shortens the trace (`minimizeTrace`):
+ *
+ * - fast-check, on the trace's choices (the index of each action among those enabled): it
+ *   drops and lowers choices, so the steps after a dropped one may become other actions
+ *   (`shrinkChoices`);
+ * - structural passes on the recorded actions, each matched by value among the enabled
+ *   actions (as `replay` matches them), repeated until none changes the trace
+ *   (`shrinkSteps`): (1) drop every step of one actor (`model.actor(a)`), actor by actor;
+ *   (2) drop blocks of consecutive steps, halving the block size down to single steps;
+ *   (3) swap adjacent independent steps of different actors (both orders enabled, the
+ *   same state after the pair) so that each actor's steps come together, in the order in
+ *   which the actors first act, which lets (2) take a whole tail of one actor's steps.
+ *   Each pass makes the trace shorter or moves an earlier-ranked actor's step ahead of a
+ *   later-ranked one's, so the loop ends.
+ *
+ * A candidate is cut at the first state where the property fails. Deterministic: no
+ * randomness, the same trace in gives the same trace out.
+ */
+import { enabledActions, successor } from './contract.ts'
+import { deepEqual } from './equal.ts'
+import type { PropertyKind } from './explorer.ts'
+import type { Action, AnyModel } from './model.ts'
+import fc from 'fast-check'
+import { choiceSequences } from './fast-check.ts'
+import { cachedInitialStates, PropertyChecks, walkChoices, type RunViolation } from './walk.ts'
+
+export interface ShrinkTarget {
+  readonly property: string
+  readonly kind: PropertyKind
+}
+
+/** A trace that violates the target property at its last state (for a step property: on its last step). */
+export interface ViolatingTrace {
+  readonly states: readonly unknown[]
+  readonly actions: readonly Action[]
+  /** The choices it takes: [index in init(), index in actions(s0), ...] (as `Violation.path`). */
+  readonly path: readonly number[]
+  readonly violation: RunViolation
+}
+
+export interface ShrinkResult extends ViolatingTrace {
+  /** Candidates re-executed. */
+  readonly attempts: number
+}
+
+/**
+ * Re-executes `actions` from initial state `init` (an index in the model's canonical
+ * initial states), matching each by value. Returns the trace cut at the first violation of
+ * the target, or null when a step is not enabled, a state outside the constraint would be
+ * expanded, or the target never fails.
+ */
+export function violatingPrefix(model: AnyModel, init: number, actions: readonly Action[], checks: PropertyChecks): ViolatingTrace | null {
+  let s = cachedInitialStates(model)[init]
+  if (s === undefined) return null
+  const states: unknown[] = [s]
+  const taken: Action[] = []
+  const path = [init]
+  const v0 = checks.state(s, 'at state 0')
+  if (v0) return { states, actions: taken, path, violation: v0 }
+  for (let k = 0; k < actions.length; k++) {
+    const where = `at state ${k}`
+    if (model.constraint && !model.constraint(s)) return null
+    const enabled = enabledActions(model, s, where)
+    const i = enabled.findIndex((x) => deepEqual(x, actions[k]))
+    if (i < 0) return null
+    const a = enabled[i]!
+    const t = successor(model, s, a, where)
+    states.push(t)
+    taken.push(a)
+    path.push(i)
+    const v = checks.step(s, a, t, where) ?? checks.state(t, `at state ${k + 1}`)
+    if (v) return { states, actions: taken, path, violation: v }
+    s = t
+  }
+  if (!checks.deadlock || (model.constraint && !model.constraint(s)) || enabledActions(model, s, `at state ${actions.length}`).length > 0) {
+    return null
+  }
+  const stuck = checks.stuck(s)
+  return stuck ? { states, actions: taken, path, violation: stuck } : null
+}
+
+/**
+ * The structural passes (see above) on a trace that violates `target`, until none changes it.
+ * Returns the trace itself when nothing shortens it.
+ */
+export function shrinkSteps(model: AnyModel, trace: ViolatingTrace, target: ShrinkTarget): ShrinkResult {
+  const checks = PropertyChecks.only(model, target.property, target.kind)
+  const init = trace.path[0] ?? 0
+  let attempts = 0
+  const attempt = (as: readonly Action[]): ViolatingTrace | null => {
+    attempts++
+    return violatingPrefix(model, init, as, checks)
+  }
+  let cur = trace
+  const actorOf = model.actor ? (a: Action): string => String(model.actor!(a)) : undefined
+  const rank = new Map<string, number>()
+  if (actorOf) for (const a of cur.actions) if (!rank.has(actorOf(a))) rank.set(actorOf(a), rank.size)
+
+  const accept = (cand: ViolatingTrace | null): boolean => {
+    if (cand === null || cand.actions.length > cur.actions.length) return false
+    cur = cand
+    return true
+  }
+
+  for (let changed = true; changed; ) {
+    changed = false
+    if (actorOf) {
+      for (const actor of [...new Set(cur.actions.map(actorOf))]) {
+        if (accept(attempt(cur.actions.filter((a) => actorOf(a) !== actor)))) changed = true
+      }
+    }
+    for (let size = highestPowerOfTwo(cur.actions.length); size >= 1; size >>= 1) {
+      let i = cur.actions.length - size
+      while (i >= 0) {
+        const as = cur.actions
+        if (accept(attempt([...as.slice(0, i), ...as.slice(i + size)]))) {
+          changed = true
+          i = Math.min(i, cur.actions.length)
+        }
+        i -= size
+      }
+    }
+    if (actorOf && reorder()) changed = true
+  }
+  return { ...cur, attempts }
+
+  /**
+   * One bubble pass of swaps toward actor order. A swap is kept when the two steps are
+   * independent (the same state after the pair), or when the swapped trace is shorter.
+   */
+  function reorder(): boolean {
+    let kept = false
+    for (let i = 0; i + 1 < cur.actions.length; i++) {
+      const x = cur.actions[i]!
+      const y = cur.actions[i + 1]!
+      if (rank.get(actorOf!(y))! >= rank.get(actorOf!(x))!) continue
+      const as = [...cur.actions]
+      as[i] = y
+      as[i + 1] = x
+      const cand = attempt(as)
+      if (cand === null) continue
+      const independent = cand.states.length > i + 2 && deepEqual(cand.states[i + 2], cur.states[i + 2])
+      if ((independent || cand.actions.length < cur.actions.length) && accept(cand)) kept = true
+    }
+    return kept
+  }
+}
+
+function highestPowerOfTwo(n: number): number {
+  let p = 1
+  while (p * 2 <= n) p *= 2
+  return n === 0 ? 0 : p
+}
+
+/**
+ * fast-check's shrinking of a violating trace's choices while the same property fails:
+ * the trace's own choices are the one example, fast-check shrinks it (no random runs).
+ */
+export function shrinkChoices(model: AnyModel, trace: ViolatingTrace, target: ShrinkTarget): ViolatingTrace {
+  const only = PropertyChecks.only(model, target.property, target.kind)
+  const fails = (choices: readonly number[]): ViolatingTrace | null => {
+    const w = walkChoices(model, choices, only)
+    return w.violation ? { states: w.states, actions: w.actions, path: w.path, violation: w.violation } : null
+  }
+  const details = fc.check(
+    fc.property(choiceSequences(trace.path.length - 1), (choices) => fails(choices) === null),
+    { numRuns: 1, examples: [[[...trace.path]]] },
+  )
+  const found = details.failed ? details.counterexample?.[0] : undefined
+  const best = found === undefined ? null : fails(found)
+  return best !== null && best.actions.length <= trace.actions.length ? best : trace
+}
+
+export interface Minimized extends ShrinkResult {
+  /** Steps after the first round of fast-check's shrinking. */
+  readonly afterFastCheck: number
+}
+
+/** fast-check's and the structural shrinking in turns, until a round of both shortens nothing. */
+export function minimizeTrace(model: AnyModel, trace: ViolatingTrace, target: ShrinkTarget): Minimized {
+  let cur = trace
+  let attempts = 0
+  let afterFastCheck: number | undefined
+  for (;;) {
+    const byChoices = shrinkChoices(model, cur, target)
+    afterFastCheck ??= byChoices.actions.length
+    const bySteps = shrinkSteps(model, byChoices, target)
+    attempts += bySteps.attempts
+    const shorter = bySteps.actions.length < cur.actions.length
+    cur = bySteps
+    if (!shorter) break
+  }
+  return { ...cur, attempts, afterFastCheck }
+}
