@@ -14,9 +14,16 @@ export interface ExecutorAdapter {
   /** The model's action for the host scheduler's decision, when the model's state records which vCPUs run. */
   hostAction?(kind: 'preempt' | 'resume', vcpu: number): Action
   /** Actors whose current step must be done before this one starts (besides its own actor). */
-  waitsFor?(a: Action, vcpus: number): readonly string[]
+  waitsFor?(a: Action, vcpus: number): readonly string[] | undefined
   /** An iteration of a spin loop. */
   isSpin?(a: Action): boolean
+  /**
+   * Everything a spin iteration of `actor` reads or writes, as one string: equal before
+   * and after an iteration means the iteration changed nothing; equal to what a spinning
+   * actor last saw means its next iteration would change nothing either. Without it the
+   * executor compares whole states.
+   */
+  spinKey?(s: unknown, actor: string): string
 }
 
 const vcpuField = (a: Action): number => (a as unknown as { vcpu: number }).vcpu
@@ -28,7 +35,7 @@ const adapters: Readonly<Record<string, ExecutorAdapter>> = {
   tlb: {
     isHostAction: (a) => a.type === 'preempt' || a.type === 'resume',
     hostAction: (kind, vcpu) => ({ type: kind, vcpu }) as Action,
-    waitsFor: (a) => (a.type === 'preempt' || a.type === 'resume' ? [`vCPU ${vcpuField(a)}`] : []),
+    waitsFor: (a) => (a.type === 'preempt' || a.type === 'resume' ? [`vCPU ${vcpuField(a)}`] : undefined),
   },
   /**
    * spinlock: `schedule` is the lockstep host tick (it waits for every vCPU's step of the
@@ -36,8 +43,14 @@ const adapters: Readonly<Record<string, ExecutorAdapter>> = {
    */
   spinlock: {
     isHostAction: (a) => a.type === 'schedule',
-    waitsFor: (a, vcpus) => (a.type === 'schedule' ? Array.from({ length: vcpus }, (_, v) => `vCPU ${v}`) : []),
+    waitsFor: (a, vcpus) => (a.type === 'schedule' ? Array.from({ length: vcpus }, (_, v) => `vCPU ${v}`) : undefined),
     isSpin: (a) => a.type === 'loop' || a.type === 'spin',
+    // the lock word and the spinning vCPU's own variables (Code 3.1 lines 14-33 touch nothing else)
+    spinKey: (s, actor) => {
+      const st = s as { head: number; tail: number; acquired: number; vcpus: readonly Record<string, unknown>[] }
+      const v = st.vcpus[Number(actor.slice(5))]!
+      return `${st.head} ${st.tail} ${st.acquired} ${v['pc']} ${v['t']} ${v['h']} ${v['timeout']} ${v['left']}`
+    },
   },
 }
 

@@ -11,6 +11,7 @@
  * working copy (the same rule, without copying the state at each step).
  */
 import type { Action, AnyModel } from '../checker/model.ts'
+import { canonicalize } from '../checker/canonical.ts'
 import { deepEqual } from '../checker/equal.ts'
 import type { ExecutorAdapter } from './adapters.ts'
 import type { HostScheduler } from './host.ts'
@@ -82,7 +83,7 @@ function stepper(model: AnyModel, inPlace: boolean): { apply: Apply; inPlace: bo
 
 /** The enabled actions of a state. */
 function enabled(model: AnyModel, s: unknown): readonly Action[] {
-  return model.actions(s) // canonical: call on canonicalize(s) once src/checker/canonical.ts lands
+  return model.actions(canonicalize(s))
 }
 
 export function runTimed(o: RunOptions): RunResult {
@@ -92,9 +93,10 @@ export function runTimed(o: RunOptions): RunResult {
   const timing = new Timing(model, o.costs, adapter, host)
   const { apply, inPlace } = stepper(model, !timing.hasMessages)
   const steps: TimedStep[] = []
-  const parked = new Map<string, { since: number; until: number }>()
+  const parked = new Map<string, { since: number; until: number; key: string | undefined }>()
   const maxSteps = o.maxSteps ?? 5_000_000
-  let s: unknown = inPlace ? copyState(model.init()[0]) : model.init()[0]
+  // a canonical working copy stays canonical: the recipes assign to fields that exist
+  let s: unknown = inPlace ? copyState(canonicalize(model.init()[0])) : model.init()[0]
   let now = 0
   let count = 0
   let stop = 'no step enabled'
@@ -109,9 +111,13 @@ export function runTimed(o: RunOptions): RunResult {
     s = t
     wake(at)
   }
+  /** After a change of the state at `at`: spinning actors see it, unless what they spin on is unchanged. */
   const wake = (at: number): void => {
-    for (const [actor, p] of parked) timing.spun(actor, p.since, Math.max(at, p.until))
-    parked.clear()
+    for (const [actor, p] of parked) {
+      if (p.key !== undefined && adapter.spinKey!(s, actor) === p.key) continue
+      timing.spun(actor, p.since, Math.max(at, p.until))
+      parked.delete(actor)
+    }
   }
 
   if (host && adapter.hostAction) for (let v = 0; v < host.vcpus; v++) if (!host.initiallyRunning(v)) hostStep('preempt', v, 0)
@@ -139,14 +145,15 @@ export function runTimed(o: RunOptions): RunResult {
     }
     const { a, actor, start, cause } = best
     const spin = adapter.isSpin?.(a) === true
-    const before = spin && inPlace ? copyState(s) : undefined
+    const key = spin && adapter.spinKey ? adapter.spinKey(s, actor) : undefined
+    const before = spin && inPlace && key === undefined ? copyState(s) : undefined
     const work = timing.work(s, a)
     const t = best.t ?? apply(s, a)
-    const unchanged = spin && (inPlace ? deepEqual(before, t) : t === s)
+    const unchanged = spin && (key !== undefined ? adapter.spinKey!(t, actor) === key : inPlace ? deepEqual(before, t) : t === s)
     now = start
     idleEvents = 0
     if (unchanged) {
-      parked.set(actor, { since: start, until: timing.finish(actor, start, work) })
+      parked.set(actor, { since: start, until: timing.finish(actor, start, work), key })
       continue
     }
     const step = timing.place(++count, before ?? s, a, t, start, cause, work)
@@ -156,6 +163,7 @@ export function runTimed(o: RunOptions): RunResult {
     wake(start)
     if (o.onProgress && count % 4096 === 0) o.onProgress(now)
   }
+  for (const [actor, p] of parked) timing.spun(actor, p.since, Math.max(now, p.until))
   return { steps, stepCount: count, end: Math.max(now, ...[...timing.busy.keys()].map((k) => timing.free(k)?.at ?? 0)), timing, final: s, stop }
 
   /**

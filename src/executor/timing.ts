@@ -96,26 +96,40 @@ export class Timing {
   earliest(s: unknown, a: Action, t: unknown, floor: number, floorCause: Cause): { start: number; cause: Cause } {
     let start = floor
     let cause = floorCause
-    const raise = (at: number, c: Cause): void => {
-      if (at > start) {
-        start = at
-        cause = c
-      }
-    }
     const actor = this.actorOf(a)
     const own = this.freeAt.get(actor)
-    if (own) raise(own.at, { by: 'actor', step: own.step })
-    for (const w of this.adapter.waitsFor?.(a, this.vcpus) ?? []) {
-      const f = this.freeAt.get(w)
-      if (f) raise(f.at, { by: 'wait', step: f.step })
+    if (own && own.at > start) {
+      start = own.at
+      cause = { by: 'actor', step: own.step }
+    }
+    const waits = this.adapter.waitsFor?.(a, this.vcpus)
+    if (waits) {
+      for (const w of waits) {
+        const f = this.freeAt.get(w)
+        if (f && f.at > start) {
+          start = f.at
+          cause = { by: 'wait', step: f.step }
+        }
+      }
     }
     // without the successor state (a lower bound only), messages are not looked at
-    for (const d of t === undefined ? [] : (this.messagesOf(s, a, t).delivered ?? [])) {
-      const m = this.inflight.get(d.channel)?.[d.index ?? 0]
-      if (m) raise(m.readyAt, { by: 'message', step: m.step, kind: m.kind })
+    if (t !== undefined) {
+      for (const d of this.messagesOf(s, a, t).delivered ?? []) {
+        const m = this.inflight.get(d.channel)?.[d.index ?? 0]
+        if (m && m.readyAt > start) {
+          start = m.readyAt
+          cause = { by: 'message', step: m.step, kind: m.kind }
+        }
+      }
     }
-    const v = this.host ? vcpuOfActor(actor) : undefined
-    if (v !== undefined && !this.adapter.isHostAction(a)) raise(this.host!.nextRun(v, start), { by: 'host' })
+    if (this.host && !this.adapter.isHostAction(a)) {
+      const v = vcpuOfActor(actor)
+      const run = v === undefined ? start : this.host.nextRun(v, start)
+      if (run > start) {
+        start = run
+        cause = { by: 'host' }
+      }
+    }
     return { start, cause }
   }
 

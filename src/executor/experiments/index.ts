@@ -1,9 +1,10 @@
 /** The experiments of `rkcheck experiment`, by name (spec executor.md, "Experiments"). */
 import { InputError } from '../../checker/errors.ts'
 import type { Experiment } from '../experiment.ts'
+import { fairbench } from './fairbench.ts'
 import { shootdown } from './shootdown.ts'
 
-export const experiments: readonly Experiment[] = [shootdown]
+export const experiments: readonly Experiment[] = [shootdown, fairbench]
 
 export function experimentByName(name: string): Experiment {
   const e = experiments.find((x) => x.name === name)

@@ -23,6 +23,25 @@ const constants = {
   },
   clockFetchAdd: { value: 300, kind: 'assumed', source: 'fetch-and-add on the shared clock word (5.7.4): a cache line shared by every socket' },
   queueOp: { value: 500, kind: 'assumed', source: 'insert or remove one entry of a local Lamport queue' },
+  lookup: {
+    value: 8_000,
+    kind: 'fitted',
+    source: 'a QUERY handler looking the page up in the mm (5.7.3), fitted to Table 6.5 "Avg Mapping Fetch Processing", 1 prefetch slot (42011)',
+  },
+  prefetchSlot: {
+    value: 100,
+    kind: 'fitted',
+    source: 'one more mapping looked up, sent and installed (5.7.6), fitted to Table 6.5, 8 prefetch slots (42872)',
+  },
+  taskImport: {
+    value: 100_000,
+    kind: 'fitted',
+    source: 'a MIGRATE handler creating (or waking) the task (5.6), fitted to Table 6.1 "Importing a migrated task, including first mapping retrieval" (188902)',
+  },
+  localEdit: { value: 2_000, kind: 'assumed', source: 'one edit of a local mm: install a PTE and VMA, change a protection, unmap (Linux mm code under its lock)' },
+  memAccess: { value: 100, kind: 'assumed', source: 'a load or store through a usable PTE' },
+  taskStep: { value: 1_000, kind: 'assumed', source: 'any other step of a task (choose an operation, decide, bookkeeping)' },
+  pageCopy: { value: 6_000, kind: 'assumed', source: 'allocate a frame and copy a 4 KiB page (break COW)' },
 } as const
 
 type C = Readonly<Record<keyof typeof constants, number>>
@@ -48,6 +67,48 @@ function lamportCosts(c: C, params: Readonly<Record<string, unknown>>): StepCost
   }
 }
 
+/** popcorn (src/model/popcorn.ts): task steps, lock steps, and a handler per message kind. */
+function popcornCosts(c: C, params: Readonly<Record<string, unknown>>): StepCosts {
+  const K = Number(params['kernels'])
+  const slots = Number(params['prefetch'] ?? 0)
+  const broadcast = params['atomicBroadcast'] !== false ? (K - 1) * c.send : 0
+  const lockStep = (step: string): number =>
+    match(step)
+      .with('stamp', () => c.clockFetchAdd)
+      .with('publish', 'enqueue', () => c.queueOp + broadcast)
+      .with('send', () => c.send)
+      .with('release', () => c.queueOp + broadcast)
+      .otherwise(() => c.queueOp)
+  const taskStep = (name: string): number =>
+    match(name)
+      .with('read', 'write', () => c.memAccess)
+      .with('install', () => c.localEdit + slots * c.prefetchSlot)
+      .with('local', 'mprotect', 'munmap', 'mremap', 'pulled', () => c.localEdit)
+      .with('cowBreak', () => c.pageCopy)
+      .with('query', 'remote', 'count', 'pull', () => broadcast + c.taskStep)
+      .otherwise(() => c.taskStep)
+  const handler = (kind: string): number =>
+    match(kind)
+      .with('REQUEST', 'COUNT', () => c.handler + c.send)
+      .with('QUERY', () => c.handler + c.lookup + slots * c.prefetchSlot + c.send)
+      .with('MODIFY', () => c.handler + c.localEdit + c.send)
+      .with('MIGRATE', () => c.handler + c.taskImport)
+      .otherwise(() => c.handler)
+  return {
+    step: (_s, a: Action) => {
+      const x = a as Action & { step?: string; name?: string; kind?: string; op?: string }
+      return match(x.type)
+        .with('lock', () => lockStep(x.step ?? ''))
+        .with('step', () => taskStep(x.name ?? ''))
+        .with('start', () => (x.op === 'read' || x.op === 'write' ? c.memAccess : c.taskStep))
+        .with('send', () => c.send)
+        .with('deliver', () => handler(x.kind ?? ''))
+        .otherwise(() => c.taskStep)
+    },
+    transit: () => c.transit,
+  }
+}
+
 export const popcornKatz: CostProfile = {
   name: 'popcorn-katz',
   doc: 'Popcorn messaging, Lamport locks and mapping retrieval, in TSC cycles (seed 000, chapter 6)',
@@ -55,5 +116,6 @@ export const popcornKatz: CostProfile = {
   constants,
   models: {
     lamport: (c, p) => lamportCosts(c as C, p),
+    popcorn: (c, p) => popcornCosts(c as C, p),
   },
 }
