@@ -2,9 +2,10 @@
 import { InputError } from '../../checker/errors.ts'
 import type { Experiment } from '../experiment.ts'
 import { fairbench } from './fairbench.ts'
+import { fetchMessages, migration, popcornCosts, prefetch } from './popcorn.ts'
 import { shootdown } from './shootdown.ts'
 
-export const experiments: readonly Experiment[] = [shootdown, fairbench]
+export const experiments: readonly Experiment[] = [fetchMessages, popcornCosts, migration, prefetch, fairbench, shootdown]
 
 export function experimentByName(name: string): Experiment {
   const e = experiments.find((x) => x.name === name)

@@ -92,8 +92,13 @@ function popcornCosts(c: C, params: Readonly<Record<string, unknown>>): StepCost
       .with('REQUEST', 'COUNT', () => c.handler + c.send)
       .with('QUERY', () => c.handler + c.lookup + slots * c.prefetchSlot + c.send)
       .with('MODIFY', () => c.handler + c.localEdit + c.send)
-      .with('MIGRATE', () => c.handler + c.taskImport)
       .otherwise(() => c.handler)
+  /** A MIGRATE to a kernel with the task's shadow wakes it (5.6.2); elsewhere it creates the task (5.6.1). */
+  const migrate = (s: unknown, a: { from: number; to: number; index: number }): number => {
+    const st = s as { net: { channels: readonly (readonly { task: number }[])[] }; kernels: readonly { tasks: Readonly<Record<number, string>> }[] }
+    const m = st.net.channels[a.from * K + a.to]?.[a.index]
+    return c.handler + (m !== undefined && st.kernels[a.to]?.tasks[m.task] === 'shadow' ? c.taskStep : c.taskImport)
+  }
   return {
     step: (_s, a: Action) => {
       const x = a as Action & { step?: string; name?: string; kind?: string; op?: string }
@@ -102,7 +107,7 @@ function popcornCosts(c: C, params: Readonly<Record<string, unknown>>): StepCost
         .with('step', () => taskStep(x.name ?? ''))
         .with('start', () => (x.op === 'read' || x.op === 'write' ? c.memAccess : c.taskStep))
         .with('send', () => c.send)
-        .with('deliver', () => handler(x.kind ?? ''))
+        .with('deliver', () => (x.kind === 'MIGRATE' ? migrate(_s, x as unknown as { from: number; to: number; index: number }) : handler(x.kind ?? '')))
         .otherwise(() => c.taskStep)
     },
     transit: () => c.transit,
