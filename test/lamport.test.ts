@@ -42,7 +42,7 @@ describe('lamport message cost', () => {
           const ends = endStates(m)
           expect(ends.length).toBeGreaterThan(0)
           for (const s of ends) {
-            expect(s.kernels.every((k) => k.req.phase === 'idle' && k.req.left === 0)).toBe(true)
+            expect(s.kernels.every((k) => k.threads.every((r) => r.phase === 'idle' && r.left === 0))).toBe(true)
             expect(s.net.sent).toEqual({ REQUEST: K - 1, ACK: K - 1, RELEASE: K - 1 })
           }
         })

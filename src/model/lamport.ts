@@ -2,25 +2,42 @@
  * `lamport`: Popcorn's Lamport locks alone, over its kernels and messaging layer (seed
  * 000_e5bbc95a2ea9d194.txt, 5.7.4-5.7.5; messaging 4.8 and seed 002_1b73c818e9b10511.txt,
  * 4.5). One distributed process; resources are its `pages` per-page locks and, with
- * `heavy`, its heavy lock. Each of the first `requesters` kernels runs a thread that takes
- * `requests` locks one after the other, on a resource it picks each time.
+ * `heavy`, its heavy lock. Each of the first `requesters` kernels runs `threads` threads,
+ * each taking `requests` locks one after the other, on a resource it picks each time
+ * (5.7.5: "no kernel instance (even another task on this kernel instance) can operate on
+ * the address space"). The protocol's rules are `popcorn/lamport-lock.ts`, shared with
+ * `popcorn`.
  *
- * Acquire (the spec's reading, as in Lamport's algorithm): take a timestamp from the shared
- * clock with fetch-and-add, enter the request in the local queue, send REQUEST to every
- * other kernel; each receiver enters it and answers ACK. The lock is held with an ACK from
- * every other kernel and the request at the head of the local queue(s). Release: remove
- * the entry and send RELEASE to all; receivers remove it. 2(K-1) messages to acquire,
- * K-1 to release.
+ * Acquire (as in Lamport's algorithm): take a timestamp, enter the request in the local
+ * queue, send REQUEST to every other kernel; each receiver enters it and answers ACK. The
+ * lock is held with an ACK from every other kernel and the request at the head of the local
+ * queue(s). Release: remove the entry and send RELEASE to all; receivers remove it. 2(K-1)
+ * messages to acquire, K-1 to release.
+ *
+ * Why mutual exclusion is lost in the faithful reading: a kernel instance may be several
+ * cores (000 4.8, "a cluster of x86 64bit cores") and its message handlers run in a work
+ * queue (4.8, "The top-half, which executes within a workqueue context"), so the requesting
+ * thread and the REQUEST handler of one kernel run concurrently. Lamport's algorithm assumes
+ * the request event (take the timestamp, send to all) is atomic within a sequential process;
+ * here a handler can ACK a later request between the two, and that ACK overtakes the own
+ * REQUEST on the FIFO channel. The clock is not the cause: with `clocks=perKernel` (classic
+ * Lamport clocks) the same interleaving breaks mutual exclusion.
  *
  * Readings the thesis leaves open, as parameters:
  * - `atomicTimestamp` (default false): in Popcorn the fetch-and-add runs in the faulting
  *   thread and message handlers in a work queue, so a handler may run between taking the
  *   timestamp and enqueueing/sending the REQUEST (two steps). True makes it one step.
  * - `atomicBroadcast` (default true): "send to all" is one step, or K-1 steps.
+ * - `clocks` (default `shared`): the shared counter of 5.7.4, or per-kernel Lamport clocks.
  * - `gcCountsHeavyCopies` (default false): see lamport-queues.ts.
- * And one change the checker motivated (not in Popcorn): `deferAcks` (default false): a
- * kernel whose own request is stamped earlier but not yet sent to a requester holds that
- * requester's ACK until its own REQUEST has gone out on the same channel.
+ * Two changes the checker motivated (not in Popcorn), see lamport-lock.ts:
+ * - `deferAcks`: a kernel whose own request is stamped earlier but not yet sent to a
+ *   requester holds that requester's ACK. The handler reads the own timestamp, so storing it
+ *   is a step of its own after the fetch-and-add; in between the handler cannot see it.
+ * - `requestLock`: a per-kernel lock held by the requesting thread from before its
+ *   fetch-and-add until its REQUEST has gone to every kernel, and taken by the REQUEST
+ *   handler: the request event is atomic again with respect to the kernel's handler and its
+ *   other threads.
  *
  * Mutations: `noHeavyMirror` (heavy entries are not copied into per-page queues),
  * `unorderedChannels` (a channel may deliver any of its messages), `noAckWait` (enter at
@@ -40,50 +57,58 @@ import { HEAVY, emptyQueues, type ProcessQueues, type QueueOptions } from './pop
 import {
   LOCK_MSG_KINDS,
   emptyLockKernel,
-  enqueueAndSend,
-  enter,
   handleLockMessage,
   idleRequest,
   lockStep,
-  release,
-  sendNext,
+  mayHandle,
+  mayStart,
   startRequest,
+  takeLockStep,
+  type ClockKind,
   type LockKernel,
   type LockMsg,
   type LockMsgKind,
   type LockOptions,
   type LockRequest,
   type LockSite,
+  type LockStep,
 } from './popcorn/lamport-lock.ts'
 import { deliverable, drained, emptyMessaging, take, type Messaging } from './popcorn/messaging.ts'
 
 export type LamportMsgKind = LockMsgKind
 export const LAMPORT_MSG_KINDS = LOCK_MSG_KINDS
 export type LamportMsg = LockMsg<number>
-export type RequesterPhase = LockRequest<number>['phase']
 
-/** The requesting thread of one kernel: its lock request, and how many locks it has left to take. */
+/** A requesting thread: its lock request, and how many locks it has left to take. */
 export interface Requester extends LockRequest<number> {
   readonly left: number
 }
 
 export interface LamportKernel extends LockKernel<number> {
-  readonly req: Requester
+  readonly threads: readonly Requester[]
   readonly queues: ProcessQueues
 }
 
 export interface LamportState {
+  /** The shared logical-clock word (000 5.7.4). */
   readonly clock: number
   readonly kernels: readonly LamportKernel[]
   readonly net: Messaging<LamportMsg>
 }
 
+/** A thread's own step: `lockStep`'s steps, plus `request` (start, on resource `res`). */
+type ThreadStep = Exclude<LockStep['step'], 'send'>
+
 export type LamportAction =
-  | { readonly type: 'request'; readonly kernel: number; readonly res: number }
-  | { readonly type: 'enqueue'; readonly kernel: number }
-  | { readonly type: 'send'; readonly kernel: number; readonly to: number; readonly kind: LamportMsgKind }
-  | { readonly type: 'enter'; readonly kernel: number }
-  | { readonly type: 'release'; readonly kernel: number }
+  | { readonly type: 'request'; readonly kernel: number; readonly thread: number; readonly res: number }
+  | { readonly type: ThreadStep; readonly kernel: number; readonly thread: number }
+  | {
+      readonly type: 'send'
+      readonly kernel: number
+      readonly thread: number
+      readonly to: number
+      readonly kind: 'REQUEST' | 'RELEASE'
+    }
   | {
       readonly type: 'deliver'
       readonly from: number
@@ -101,10 +126,13 @@ export interface LamportParams {
   readonly heavy: boolean
   readonly requests: number
   readonly requesters: number
+  readonly threads: number
+  readonly clocks: string
   readonly atomicTimestamp: boolean
   readonly atomicBroadcast: boolean
   readonly gcCountsHeavyCopies: boolean
   readonly deferAcks: boolean
+  readonly requestLock: boolean
   readonly [k: string]: number | boolean | string
 }
 
@@ -129,30 +157,31 @@ export function lamportConfig(p: LamportParams, mutations: ReadonlySet<string>):
     unordered: mutations.has('unorderedChannels'),
     lock: {
       queues: queueOptions,
+      clocks: p.clocks as ClockKind,
       atomicTimestamp: p.atomicTimestamp,
       atomicBroadcast: p.atomicBroadcast,
       deferAcks: p.deferAcks,
+      requestLock: p.requestLock,
       waitForAcks: !mutations.has('noAckWait'),
     },
   }
 }
 
-/** The lock a kernel's thread holds: its resource, or undefined. */
-export function heldBy(s: LamportState, k: number): number | undefined {
-  const r = s.kernels[k]!.req
-  return r.phase === 'holding' ? r.res : undefined
+/** Every thread's request, with where it runs. */
+export function allRequests(s: LamportState): { kernel: number; thread: number; r: Requester }[] {
+  return s.kernels.flatMap((k, kernel) => k.threads.map((r, thread) => ({ kernel, thread, r })))
 }
 
 /** Every message delivered and no broadcast half done. */
 export function quiescent(s: LamportState): boolean {
-  return drained(s.net) && s.kernels.every((k) => k.req.phase !== 'requesting' && k.req.phase !== 'releasing')
+  return drained(s.net) && allRequests(s).every(({ r }) => r.phase !== 'requesting' && r.phase !== 'releasing')
 }
 
 export function finished(s: LamportState): boolean {
-  return quiescent(s) && s.kernels.every((k) => k.req.phase === 'idle' && k.req.left === 0)
+  return quiescent(s) && allRequests(s).every(({ r }) => r.phase === 'idle' && r.left === 0)
 }
 
-/** Where the lock rules find this model's state: one process, one thread per kernel. */
+/** Where the lock rules find this model's state: one process, `threads` threads per kernel. */
 function lamportSite(c: LamportConfig): LockSite<LamportState, number, LamportMsg> {
   return {
     kernels: c.K,
@@ -163,7 +192,7 @@ function lamportSite(c: LamportConfig): LockSite<LamportState, number, LamportMs
     resource: (res) => res,
     sameResource: (a, b) => a === b,
     lockKernel: (d, k) => d.kernels[k]!,
-    requests: (d, k) => [d.kernels[k]!.req],
+    requests: (d, k) => d.kernels[k]!.threads,
     sharedClock: (d) => d,
   }
 }
@@ -174,7 +203,7 @@ export function lamportRules(p: LamportParams, mutations: ReadonlySet<string>): 
   const site = lamportSite(c)
   const resources = [...Array.from({ length: p.pages }, (_, i) => i), ...(p.heavy ? [HEAVY] : [])]
   if (resources.length === 0) throw new Error('lamport: no resource to lock (pages=0 and heavy=false)')
-  const req = (d: Draft<LamportState>, k: number) => d.kernels[k]!.req
+  const thread = (d: Draft<LamportState>, a: { kernel: number; thread: number }) => d.kernels[a.kernel]!.threads[a.thread]!
 
   return {
     name: 'lamport',
@@ -182,7 +211,7 @@ export function lamportRules(p: LamportParams, mutations: ReadonlySet<string>): 
       {
         clock: 0,
         kernels: Array.from({ length: K }, (_, k) => ({
-          req: { ...idleRequest(0), left: k < p.requesters ? p.requests : 0 },
+          threads: Array.from({ length: k < p.requesters ? p.threads : 0 }, () => ({ ...idleRequest(0), left: p.requests })),
           queues: emptyQueues(),
           ...emptyLockKernel<number>(),
         })),
@@ -191,61 +220,68 @@ export function lamportRules(p: LamportParams, mutations: ReadonlySet<string>): 
     ],
     actions(s) {
       const out: LamportAction[] = []
-      s.kernels.forEach((kern, kernel) => {
-        const r = kern.req
+      for (const { kernel, thread, r } of allRequests(s)) {
+        const kern = s.kernels[kernel]!
         if (r.phase === 'idle') {
-          if (r.left > 0) for (const res of resources) out.push({ type: 'request', kernel, res })
-          return
+          if (r.left > 0 && mayStart(c.lock, kern)) for (const res of resources) out.push({ type: 'request', kernel, thread, res })
+          continue
         }
         const step = lockStep(c.lock, K, kern.queues, r.res, kernel, r)
-        if (step === undefined) return
-        if (step.step === 'send') out.push({ type: 'send', kernel, to: step.to, kind: step.kind })
-        else out.push({ type: step.step, kernel })
-      })
+        if (step === undefined) continue
+        if (step.step === 'send') out.push({ type: 'send', kernel, thread, to: step.to, kind: step.kind })
+        else out.push({ type: step.step, kernel, thread })
+      }
       for (const del of deliverable(s.net, c.unordered)) {
         const m = s.net.channels[del.from * K + del.to]![del.index]!
-        out.push({ type: 'deliver', ...del, kind: m.kind, res: m.res, ts: m.ts })
+        if (mayHandle(c.lock, s.kernels[del.to]!, m)) out.push({ type: 'deliver', ...del, kind: m.kind, res: m.res, ts: m.ts })
       }
       return out
     },
     next: reducer<LamportState, LamportAction>((d, a) => {
       match(a)
-        .with({ type: 'request' }, ({ kernel, res }) => startRequest(site, d, kernel, req(d, kernel), res))
-        .with({ type: 'enqueue' }, ({ kernel }) => enqueueAndSend(site, d, kernel, req(d, kernel)))
-        .with({ type: 'send' }, ({ kernel, to, kind }) => {
-          if (kind === 'ACK') throw new Error('lamport: ACKs are sent by the handler')
-          sendNext(site, d, kernel, req(d, kernel), to, kind)
-        })
-        .with({ type: 'enter' }, ({ kernel }) => enter(req(d, kernel)))
-        .with({ type: 'release' }, ({ kernel }) => {
-          req(d, kernel).left--
-          release(site, d, kernel, req(d, kernel))
-        })
+        .with({ type: 'request' }, (a) => startRequest(site, d, a.kernel, thread(d, a), a.res))
         .with({ type: 'deliver' }, (del) => handleLockMessage(site, d, del.to, del.from, take(d.net, del)))
-        .exhaustive()
+        .with({ type: 'send' }, (a) => takeLockStep(site, d, a.kernel, thread(d, a), { step: 'send', to: a.to, kind: a.kind }))
+        .otherwise((a) => {
+          if (a.type === 'release') thread(d, a).left--
+          takeLockStep(site, d, a.kernel, thread(d, a), { step: a.type })
+        })
     }),
     terminal: finished,
     view: (s) => ({ clock: s.clock, kernels: s.kernels, channels: s.net.channels }),
     actionTypes: [
       'request',
+      ...(p.requestLock && !(p.atomicTimestamp && p.atomicBroadcast) ? ['unlock'] : []),
+      ...(p.requestLock && !p.atomicTimestamp ? ['stamp'] : []),
+      ...(p.deferAcks && !p.atomicTimestamp ? ['publish'] : []),
       ...(p.atomicTimestamp ? [] : ['enqueue']),
       ...(p.atomicBroadcast ? [] : ['send']),
       'enter',
       'release',
       'deliver',
     ],
-    actor: (a) => `kernel ${a.type === 'deliver' ? a.to : a.kernel}`,
+    actor: (a) => (a.type === 'deliver' ? `kernel ${a.to}` : threadName(p, a.kernel, a.thread)),
     describe: (a) =>
       match(a)
-        .with({ type: 'request' }, ({ kernel, res }) => `kernel ${kernel}: request ${resName(res)} (fetch-and-add a timestamp)`)
-        .with({ type: 'send' }, ({ kernel, to, kind }) => `kernel ${kernel}: send ${kind} to kernel ${to}`)
+        .with({ type: 'request' }, (a) => `${threadName(p, a.kernel, a.thread)}: request ${resName(a.res)} (${startWord(c.lock)})`)
+        .with({ type: 'send' }, (a) => `${threadName(p, a.kernel, a.thread)}: send ${a.kind} to kernel ${a.to}`)
         .with(
           { type: 'deliver' },
           ({ from, to, index, kind, res, ts }) =>
             `kernel ${to}: handle ${kind}(${resName(res)}, ts ${ts}) from kernel ${from}${index > 0 ? ` (message ${index} of the channel)` : ''}`,
         )
-        .otherwise(({ type, kernel }) => `kernel ${kernel}: ${type}`),
+        .otherwise((a) => `${threadName(p, a.kernel, a.thread)}: ${a.type}`),
   }
+}
+
+function startWord(o: LockOptions): string {
+  if (o.requestLock && !(o.atomicTimestamp && o.atomicBroadcast)) return 'take the request lock'
+  return o.clocks !== 'perKernel' ? 'fetch-and-add a timestamp' : "tick the kernel's clock"
+}
+
+/** "kernel 1", or "kernel 1 thread 0" when kernels run several requesting threads. */
+export function threadName(p: LamportParams, kernel: number, thread: number): string {
+  return p.threads > 1 ? `kernel ${kernel} thread ${thread}` : `kernel ${kernel}`
 }
 
 export function resName(res: number): string {

@@ -2,6 +2,13 @@
 import { mutationEntries, type ProofEntry } from '../checker/proofs.ts'
 
 const lamportCi = { kernels: 3, pages: 1, heavy: true, requests: 1, atomicTimestamp: true }
+/** The faithful reading at the finest granularity: neither the request nor "send to all" is one step. */
+const finest = { ...lamportCi, atomicTimestamp: false, atomicBroadcast: false }
+
+const cause =
+  'a kernel instance may be several cores (000 4.8) and its handlers run in a work queue, so its requesting thread ' +
+  'and its REQUEST handler interleave: between taking the timestamp and sending REQUEST, the handler ACKs a later ' +
+  'request, the ACK overtakes the own REQUEST on the FIFO channel, and both requesters enter'
 
 export const lamportProofs: readonly ProofEntry[] = [
   {
@@ -22,11 +29,59 @@ export const lamportProofs: readonly ProofEntry[] = [
     id: 'lamport/faithful',
     model: 'lamport',
     params: { ...lamportCi, atomicTimestamp: false },
+    properties: ['pageMutualExclusion'],
+    expect: { violates: 'pageMutualExclusion', finding: `${cause} (000 5.7.4)` },
+    suites: ['ci', 'full'],
+  },
+  {
+    id: 'lamport/faithful/kernelClocks',
+    model: 'lamport',
+    params: { ...lamportCi, atomicTimestamp: false, clocks: 'perKernel' },
+    properties: ['pageMutualExclusion'],
     expect: {
       violates: 'pageMutualExclusion',
       finding:
-        'a timestamp taken before the REQUEST is sent (fetch-and-add in the faulting thread, handlers in a work queue): ' +
-        'the kernel ACKs a later request first, and both requesters enter (000 5.7.4)',
+        'the clock is not the cause: with per-kernel Lamport clocks the same interleaving breaks mutual exclusion, ' +
+        "since Lamport's algorithm assumes the request event (stamp, send to all) is atomic within a sequential process",
+    },
+    suites: ['ci', 'full'],
+  },
+  {
+    id: 'lamport/kernelClocks',
+    model: 'lamport',
+    params: { ...lamportCi, kernels: 2, clocks: 'perKernel' },
+    expect: { holds: true },
+    suites: ['ci', 'full'],
+  },
+  {
+    id: 'lamport/kernelClocks/3kernels',
+    model: 'lamport',
+    params: { ...lamportCi, clocks: 'perKernel' },
+    expect: { holds: true },
+    suites: ['full'],
+  },
+  {
+    id: 'lamport/faithful/grantsInTimestampOrder',
+    model: 'lamport',
+    params: { ...lamportCi, atomicTimestamp: false },
+    properties: ['grantsInTimestampOrder'],
+    expect: {
+      violates: 'grantsInTimestampOrder',
+      finding: 'a request is granted while a conflicting request with an earlier timestamp has not yet been sent (000 5.7.4)',
+    },
+    suites: ['ci', 'full'],
+  },
+  {
+    id: 'lamport/faithful/heavyPrecedence',
+    model: 'lamport',
+    params: { ...lamportCi, atomicTimestamp: false },
+    properties: ['heavyPrecedence'],
+    expect: {
+      violates: 'heavyPrecedence',
+      finding:
+        'a page lock is granted while a heavy operation with an earlier timestamp has not completed, against 000 5.7.5 ' +
+        '"no task attempting to acquire a lock on a per page queue is successful until all heavy atomic operations that ' +
+        'have higher time precedence have completed"',
     },
     suites: ['ci', 'full'],
   },
@@ -34,6 +89,7 @@ export const lamportProofs: readonly ProofEntry[] = [
     id: 'lamport/broadcastSteps',
     model: 'lamport',
     params: { ...lamportCi, atomicBroadcast: false },
+    properties: ['pageMutualExclusion'],
     expect: {
       violates: 'pageMutualExclusion',
       finding:
@@ -45,22 +101,73 @@ export const lamportProofs: readonly ProofEntry[] = [
   {
     id: 'lamport/faithful/deferAcks',
     model: 'lamport',
-    params: { ...lamportCi, atomicTimestamp: false, atomicBroadcast: false, deferAcks: true },
+    params: { ...finest, deferAcks: true },
+    properties: ['pageMutualExclusion'],
+    expect: {
+      violates: 'pageMutualExclusion',
+      finding:
+        'the deferAcks fix fails at the finest granularity: the handler runs between the fetch-and-add and the store ' +
+        'that publishes its result, sees no own request, and ACKs the later request at once',
+    },
+    suites: ['ci', 'full'],
+  },
+  {
+    id: 'lamport/faithful/requestLock',
+    model: 'lamport',
+    params: { ...finest, requestLock: true },
     expect: { holds: true },
     suites: ['ci', 'full'],
   },
   {
-    id: 'lamport/faithful/deferAcks/2pages',
+    id: 'lamport/faithful/requestLock/2pages',
     model: 'lamport',
-    params: { ...lamportCi, atomicTimestamp: false, atomicBroadcast: false, deferAcks: true, pages: 2 },
+    params: { ...finest, requestLock: true, pages: 2 },
     expect: { holds: true },
     suites: ['full'],
   },
+  {
+    id: 'lamport/faithful/requestLock/kernelClocks',
+    model: 'lamport',
+    params: { ...finest, requestLock: true, clocks: 'perKernel' },
+    expect: { holds: true },
+    suites: ['full'],
+  },
+  {
+    id: 'lamport/threads',
+    model: 'lamport',
+    params: { ...lamportCi, kernels: 2, threads: 2 },
+    expect: { holds: true },
+    suites: ['ci', 'full'],
+  },
+  {
+    id: 'lamport/faithful/threads',
+    model: 'lamport',
+    params: { ...lamportCi, kernels: 2, requesters: 1, threads: 2, atomicTimestamp: false },
+    properties: ['pageMutualExclusion'],
+    expect: {
+      violates: 'pageMutualExclusion',
+      finding:
+        'two threads of one kernel (000 5.7.5, "even another task on this kernel instance"): the later-stamped one ' +
+        'sends first and enters, then the earlier one heads every queue and enters too',
+    },
+    suites: ['ci', 'full'],
+  },
+  {
+    id: 'lamport/faithful/requestLock/threads',
+    model: 'lamport',
+    params: { ...finest, kernels: 2, threads: 2, requestLock: true },
+    expect: { holds: true },
+    suites: ['ci', 'full'],
+  },
   ...mutationEntries('lamport', lamportCi, [
-    ['noHeavyMirror', {}, 'heavyExclusion'],
-    ['noCopyOnCreate', {}, 'queuesAgreeWhenDrained'],
-    ['unorderedChannels', {}, 'pageMutualExclusion'],
-    ['noAckWait', {}, 'pageMutualExclusion'],
+    ['noHeavyMirror', {}, 'heavyPrecedence'],
+    ['noHeavyMirror', {}, 'heavyExclusion', true],
+    ['noCopyOnCreate', {}, 'heavyPrecedence'],
+    ['noCopyOnCreate', {}, 'queuesAgreeWhenDrained', true],
+    ['unorderedChannels', {}, 'grantsInTimestampOrder'],
+    ['unorderedChannels', {}, 'pageMutualExclusion', true],
+    ['noAckWait', {}, 'grantsInTimestampOrder'],
+    ['noAckWait', {}, 'pageMutualExclusion', true],
     ['appendQueue', {}, 'queuesOrdered'],
     ['noGc', {}, 'noQueueLeftAtEnd'],
   ]),

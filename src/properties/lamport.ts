@@ -4,36 +4,99 @@
  */
 import type { Check } from '../checker/model.ts'
 import { deepEqual } from '../checker/equal.ts'
+import { PENDING_PHASES } from '../model/popcorn/lamport-lock.ts'
 import { HEAVY, before, effectivePageQueue, type QueueEntry } from '../model/popcorn/lamport-queues.ts'
-import { finished, heldBy, quiescent, resName, type LamportConfig, type LamportState } from '../model/lamport.ts'
+import {
+  allRequests,
+  finished,
+  quiescent,
+  resName,
+  type LamportAction,
+  type LamportConfig,
+  type LamportState,
+} from '../model/lamport.ts'
 
-function holders(s: LamportState): { kernel: number; res: number }[] {
-  const out: { kernel: number; res: number }[] = []
-  s.kernels.forEach((_, kernel) => {
-    const res = heldBy(s, kernel)
-    if (res !== undefined) out.push({ kernel, res })
-  })
-  return out
+function who(h: { kernel: number; thread: number }): string {
+  return `kernel ${h.kernel} thread ${h.thread}`
 }
 
-/** At most one kernel holds the lock of a page. */
+function holders(s: LamportState): { kernel: number; thread: number; res: number }[] {
+  return allRequests(s)
+    .filter(({ r }) => r.phase === 'holding')
+    .map(({ kernel, thread, r }) => ({ kernel, thread, res: r.res }))
+}
+
+/** At most one thread (of any kernel) holds the lock of a page. */
 export function pageMutualExclusion(s: LamportState): Check {
   const h = holders(s).filter((x) => x.res !== HEAVY)
   for (let i = 0; i < h.length; i++) {
     for (let j = i + 1; j < h.length; j++) {
-      if (h[i]!.res === h[j]!.res) return `kernels ${h[i]!.kernel} and ${h[j]!.kernel} both hold ${resName(h[i]!.res)}`
+      if (h[i]!.res === h[j]!.res) return `${who(h[i]!)} and ${who(h[j]!)} both hold ${resName(h[i]!.res)}`
     }
   }
   return true
 }
 
-/** A holder of the heavy lock excludes every other lock of the process, heavy or page. */
+/**
+ * A holder of the heavy lock excludes every other lock of the process, heavy or page (000
+ * 5.7.5: "it is now guaranteed that no kernel instance (even another task on this kernel
+ * instance) can operate on the address space").
+ */
 export function heavyExclusion(s: LamportState): Check {
   const h = holders(s)
   const heavy = h.find((x) => x.res === HEAVY)
   if (!heavy) return true
-  const other = h.find((x) => x.kernel !== heavy.kernel)
-  return other === undefined || `kernel ${heavy.kernel} holds the heavy lock while kernel ${other.kernel} holds ${resName(other.res)}`
+  const other = h.find((x) => x !== heavy)
+  return other === undefined || `${who(heavy)} holds the heavy lock while ${who(other)} holds ${resName(other.res)}`
+}
+
+const conflict = (a: number, b: number): boolean => a === b || a === HEAVY || b === HEAVY
+
+/**
+ * At a grant (`enter`), the first request with an earlier timestamp that `counts` and has
+ * not completed: taken its timestamp, not yet released (still pending).
+ */
+function earlierPending(
+  s: LamportState,
+  a: LamportAction,
+  counts: (granted: number, other: number) => boolean,
+): Check {
+  if (a.type !== 'enter') return true
+  const g = s.kernels[a.kernel]!.threads[a.thread]!
+  const mine = { ts: g.ts, kernel: a.kernel, heavy: false }
+  for (const { kernel, thread, r } of allRequests(s)) {
+    if (kernel === a.kernel && thread === a.thread) continue
+    if (!PENDING_PHASES.has(r.phase) || !counts(g.res, r.res)) continue
+    if (before({ ts: r.ts, kernel, heavy: false }, mine)) {
+      return (
+        `${who(a)} is granted ${resName(g.res)} (ts ${g.ts}) while ${who({ kernel, thread })}'s request for ` +
+        `${resName(r.res)} with the earlier ts ${r.ts} is ${r.phase}`
+      )
+    }
+  }
+  return true
+}
+
+/**
+ * 000 5.7.5: "By adding heavy lock entries into all per page queues, it is assured that no
+ * task attempting to acquire a lock on a per page queue is successful until all heavy atomic
+ * operations that have higher time precedence have completed." A step property: when a page
+ * lock is granted, no heavy request with an earlier timestamp (ties by kernel, the queues'
+ * order) is pending: one has completed when its holder has released it.
+ */
+export function heavyPrecedence(s: LamportState, a: LamportAction): Check {
+  return earlierPending(s, a, (granted, other) => granted !== HEAVY && other === HEAVY)
+}
+
+/**
+ * Grants follow timestamp order: LDMEA's queues are "ordered by time-stamp" and a party
+ * gains the resource when "its request is at the front of the queue" (000 5.7.4); 5.7.5
+ * states it for page locks and heavy operations (`heavyPrecedence`). A step property: when a
+ * lock is granted, no conflicting request (the same page, or either one heavy) with an
+ * earlier timestamp is pending.
+ */
+export function grantsInTimestampOrder(s: LamportState, a: LamportAction): Check {
+  return earlierPending(s, a, conflict)
 }
 
 function ordered(q: readonly QueueEntry[]): boolean {
@@ -80,3 +143,5 @@ export function lamportInvariants(c: LamportConfig) {
 
   return { pageMutualExclusion, heavyExclusion, queuesOrdered, queuesAgreeWhenDrained, noQueueLeftAtEnd }
 }
+
+export const lamportStepProperties = { heavyPrecedence, grantsInTimestampOrder }

@@ -1,7 +1,7 @@
 /** The `lamport` model: its rules, its properties and its proofs, assembled. */
 import { defineModel } from '../checker/model.ts'
 import { lamportRules, type LamportParams, lamportConfig } from '../model/lamport.ts'
-import { lamportInvariants } from '../properties/lamport.ts'
+import { lamportInvariants, lamportStepProperties } from '../properties/lamport.ts'
 import { lamportMessages } from './messages.ts'
 export { lamportProofs } from '../properties/lamport.proofs.ts'
 
@@ -13,11 +13,14 @@ export const lamport = defineModel<LamportParams>({
     { name: 'pages', kind: 'int', default: 1, min: 0, max: 3, doc: 'virtual pages with a per-page lock' },
     { name: 'heavy', kind: 'bool', default: true, doc: 'threads may also take the heavy lock' },
     { name: 'requests', kind: 'int', default: 1, min: 1, max: 3, doc: 'locks each requesting thread takes' },
-    { name: 'requesters', kind: 'int', default: 4, min: 1, max: 4, doc: 'kernels (the first ones) with a requesting thread' },
+    { name: 'requesters', kind: 'int', default: 4, min: 1, max: 4, doc: 'kernels (the first ones) with requesting threads' },
+    { name: 'threads', kind: 'int', default: 1, min: 1, max: 3, doc: 'requesting threads on each of those kernels' },
+    { name: 'clocks', kind: 'enum', values: ['shared', 'perKernel'], default: 'shared', doc: 'timestamps from the shared counter (5.7.4) or per-kernel Lamport clocks' },
     { name: 'atomicTimestamp', kind: 'bool', default: false, doc: 'taking the timestamp and sending REQUEST are one step' },
     { name: 'atomicBroadcast', kind: 'bool', default: true, doc: 'send to all is one step (else K-1 steps)' },
     { name: 'gcCountsHeavyCopies', kind: 'bool', default: false, doc: 'heavy copies keep a per-page queue alive' },
     { name: 'deferAcks', kind: 'bool', default: false, doc: 'a proposed fix: hold the ACK of a later request until the own REQUEST has gone to its sender' },
+    { name: 'requestLock', kind: 'bool', default: false, doc: 'a proposed fix: a per-kernel lock around the request (fetch-and-add to last REQUEST sent), taken by the REQUEST handler too' },
   ],
   mutations: [
     { name: 'noHeavyMirror', doc: 'heavy entries are not copied into per-page queues' },
@@ -27,5 +30,10 @@ export const lamport = defineModel<LamportParams>({
     { name: 'appendQueue', doc: 'queue entries are appended instead of kept in timestamp order' },
     { name: 'noGc', doc: 'per-page queues are never garbage collected' },
   ],
-  create: (p, m) => ({ ...lamportRules(p, m), invariants: lamportInvariants(lamportConfig(p, m)), messages: lamportMessages }),
+  create: (p, m) => ({
+    ...lamportRules(p, m),
+    invariants: lamportInvariants(lamportConfig(p, m)),
+    transitionInvariants: lamportStepProperties,
+    messages: lamportMessages,
+  }),
 })

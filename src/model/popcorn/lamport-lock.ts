@@ -17,10 +17,11 @@
  * 2. Describe where these live with a `LockSite`: the messaging layer, how a lock message is
  *    wrapped in the model's own message type (other kinds share the same channels), the
  *    queues of a resource's process on a kernel, every lock request of a kernel's threads.
- * 3. In `actions`, ask `lockStep(site, state, kernel, request)` for the step a thread may take
- *    next and offer it as the model's own action; in `next`, call the recipe of that step
- *    (`startRequest`, `enqueueAndSend`, `sendNext`, `enter`, `release`) on the immer draft.
- *    A lock message taken from a channel goes to `handleLockMessage`.
+ * 3. In `actions`: offer a new request when the thread wants a lock and `mayStart` says
+ *    so; ask `lockStep` for the step a thread in a request may take next and offer it as
+ *    the model's own action; offer a lock message at the head of a channel when
+ *    `mayHandle` says so. In `next`: `startRequest`, `takeLockStep`, `handleLockMessage`
+ *    on the immer draft.
  * The recipes only edit the draft (pure, no I/O); a thread's own work around its critical
  * section (fault handling, munmap, ...) is the model's.
  */
@@ -32,20 +33,41 @@ import { broadcast, send, type Messaging } from './messaging.ts'
 export type LockMsgKind = 'REQUEST' | 'ACK' | 'RELEASE'
 export const LOCK_MSG_KINDS: readonly LockMsgKind[] = ['REQUEST', 'ACK', 'RELEASE']
 
-/** A lock message: the request it is about is (res, ts, sender) (ACK: receiver). */
+/**
+ * A lock message: the request it is about is (res, ts) of the sender (ACK: of the
+ * receiver). With per-kernel clocks it carries the sender's Lamport clock, `stamp`.
+ */
 export interface LockMsg<R> {
   readonly kind: LockMsgKind
   readonly res: R
   readonly ts: number
+  readonly stamp?: number
 }
 
 /**
- * Where a thread is in one lock acquisition. `stamped`: took a timestamp, not yet enqueued
- * (the timestamp is in the thread's register); `requesting` / `releasing`: broadcasting
- * REQUEST / RELEASE one kernel at a time (`nextTo` is the next receiver); `waiting`: for ACKs
- * and the head of the queue.
+ * Where a thread is in one lock acquisition:
+ * - `locked`: holds its kernel's request lock (`requestLock`), no timestamp yet;
+ * - `fetched`: the fetch-and-add returned the timestamp into the thread's register, not yet
+ *   stored where the handler can read it (only with `deferAcks`, whose handler reads it);
+ * - `stamped`: the timestamp is taken (and, with `deferAcks`, published), not yet enqueued;
+ * - `requesting` / `releasing`: broadcasting REQUEST / RELEASE one kernel at a time
+ *   (`nextTo` is the next receiver);
+ * - `sent`: REQUEST sent to all, the request lock still held;
+ * - `waiting`: for ACKs and the head of the queue; `holding`: granted.
  */
-export type LockPhase = 'idle' | 'stamped' | 'requesting' | 'waiting' | 'holding' | 'releasing'
+export type LockPhase =
+  | 'idle'
+  | 'locked'
+  | 'fetched'
+  | 'stamped'
+  | 'requesting'
+  | 'sent'
+  | 'waiting'
+  | 'holding'
+  | 'releasing'
+
+/** Phases in which a request has its timestamp and has not been released. */
+export const PENDING_PHASES: ReadonlySet<LockPhase> = new Set(['fetched', 'stamped', 'requesting', 'sent', 'waiting', 'holding'])
 
 export interface LockRequest<R> {
   readonly phase: LockPhase
@@ -65,17 +87,37 @@ export interface HeldAck<R> {
 
 /** A kernel's own lock state, besides its queues. */
 export interface LockKernel<R> {
+  /** The kernel's Lamport clock (`clocks: 'perKernel'`; 0 with the shared clock). */
+  readonly clock: number
+  /** The kernel's request lock (`requestLock`) is taken. */
+  readonly locked: boolean
   readonly heldAcks: readonly HeldAck<R>[]
 }
 
+export type ClockKind = 'shared' | 'perKernel'
+
 export interface LockOptions {
   readonly queues: QueueOptions
+  /**
+   * `shared`: the timestamp is a fetch-and-add on one word shared by all kernels (000
+   * 5.7.4). `perKernel`: classic Lamport clocks, one per kernel: a request takes C := C+1
+   * (an atomic increment: the kernel's threads share the word), every message carries its
+   * sender's clock, a send ticks it (an ACK or RELEASE; a REQUEST carries its request's
+   * timestamp), a handler sets C := max(C, stamp) + 1 on receipt. Default `shared`.
+   */
+  readonly clocks?: ClockKind
   /** Taking the timestamp, enqueueing and sending REQUEST are one step. */
   readonly atomicTimestamp: boolean
   /** "Send to all" is one step (else K-1 steps). */
   readonly atomicBroadcast: boolean
   /** A proposed fix: hold the ACK of a later request until the own REQUEST went to its sender. */
   readonly deferAcks: boolean
+  /**
+   * A proposed fix: a per-kernel lock the requesting thread takes before its fetch-and-add and
+   * drops once its REQUEST has gone to every kernel, and the REQUEST handler also takes.
+   * Default false.
+   */
+  readonly requestLock?: boolean
   /** False (mutation `noAckWait`): granted at the head of the local queue, without ACKs. */
   readonly waitForAcks: boolean
 }
@@ -104,21 +146,48 @@ export function idleRequest<R>(res: R): LockRequest<R> {
 }
 
 export function emptyLockKernel<R>(): LockKernel<R> {
-  return { heldAcks: [] }
+  return { clock: 0, locked: false, heldAcks: [] }
 }
 
 const allAcks = (K: number, self: number): number => ((1 << K) - 1) & ~(1 << self)
 
+/** The request lock has steps of its own unless the whole request is one step anyway. */
+function usesRequestLock(o: LockOptions): boolean {
+  return o.requestLock === true && !(o.atomicTimestamp && o.atomicBroadcast)
+}
+
+/** May a thread of this kernel start a request now? (The request lock may be taken.) */
+export function mayStart<R>(o: LockOptions, lk: LockKernel<R>): boolean {
+  return !(usesRequestLock(o) && lk.locked)
+}
+
+/**
+ * May the kernel's handler take this message now? A REQUEST handler spins while the request
+ * lock is held (modelled as not enabled: a failed test-and-set changes nothing). Taking the
+ * free lock, handling and dropping it are one step: no other step reads the lock but a
+ * thread's attempt to take it, which would fail meanwhile, so nothing can tell the two apart.
+ */
+export function mayHandle<R>(o: LockOptions, lk: LockKernel<R>, m: LockMsg<R>): boolean {
+  return !(usesRequestLock(o) && lk.locked && m.kind === 'REQUEST')
+}
+
 /** The next lock step a thread may take, read from the state (not a draft). */
 export type LockStep =
+  | { readonly step: 'stamp' }
+  | { readonly step: 'publish' }
   | { readonly step: 'enqueue' }
   | { readonly step: 'send'; readonly to: number; readonly kind: 'REQUEST' | 'RELEASE' }
+  | { readonly step: 'unlock' }
   | { readonly step: 'enter' }
   | { readonly step: 'release' }
 
 /**
  * The lock step `r` (a thread of `kernel`) may take now, given the queues of its resource's
- * process on that kernel; undefined when idle or blocked.
+ * process on that kernel; undefined when idle (start with `startRequest`) or blocked.
+ *
+ * The grant is one step that reads the ACKs and the queue head; it is the same as reading
+ * the ACKs first and the head after (ACKs only accumulate, so the decisive read is the
+ * head's, the latest). A thread that read the head first could act on a stale head.
  */
 export function lockStep<R>(
   o: LockOptions,
@@ -129,11 +198,17 @@ export function lockStep<R>(
   r: LockRequest<R>,
 ): LockStep | undefined {
   switch (r.phase) {
+    case 'locked':
+      return { step: 'stamp' }
+    case 'fetched':
+      return { step: 'publish' }
     case 'stamped':
       return { step: 'enqueue' }
     case 'requesting':
     case 'releasing':
       return { step: 'send', to: r.nextTo, kind: r.phase === 'requesting' ? 'REQUEST' : 'RELEASE' }
+    case 'sent':
+      return { step: 'unlock' }
     case 'waiting':
       return (!o.waitForAcks || r.acks === allAcks(K, kernel)) && atHead(queues, resource, r.ts, kernel)
         ? { step: 'enter' }
@@ -145,7 +220,40 @@ export function lockStep<R>(
   }
 }
 
-/** Starts acquiring `res`: fetch-and-add a timestamp (and, when atomic, enqueue and send). */
+/** Applies a step `lockStep` returned. */
+export function takeLockStep<S, R, M extends { readonly kind: string }>(
+  site: LockSite<S, R, M>,
+  d: Draft<S>,
+  kernel: number,
+  r: Draft<LockRequest<R>>,
+  step: LockStep,
+): void {
+  switch (step.step) {
+    case 'stamp':
+      return stamp(site, d, kernel, r)
+    case 'publish':
+      r.phase = 'stamped'
+      return
+    case 'enqueue':
+      return enqueueAndSend(site, d, kernel, r)
+    case 'send':
+      return sendNext(site, d, kernel, r, step.to, step.kind)
+    case 'unlock':
+      site.lockKernel(d, kernel).locked = false
+      r.phase = 'waiting'
+      return
+    case 'enter':
+      r.phase = 'holding'
+      return
+    case 'release':
+      return release(site, d, kernel, r)
+  }
+}
+
+/**
+ * Starts acquiring `res` (the caller checked `mayStart`): takes the request lock, or
+ * fetch-and-adds the timestamp; when atomic, also enqueues and sends.
+ */
 export function startRequest<S, R, M extends { readonly kind: string }>(
   site: LockSite<S, R, M>,
   d: Draft<S>,
@@ -154,10 +262,34 @@ export function startRequest<S, R, M extends { readonly kind: string }>(
   res: R,
 ): void {
   ;(r as { res: R }).res = res
-  r.ts = fetchAndAdd(site.sharedClock(d))
   r.acks = 0
-  r.phase = 'stamped'
+  if (usesRequestLock(site.options)) {
+    site.lockKernel(d, kernel).locked = true
+    r.phase = 'locked'
+    if (!site.options.atomicTimestamp) return
+  }
+  stamp(site, d, kernel, r)
   if (site.options.atomicTimestamp) enqueueAndSend(site, d, kernel, r)
+}
+
+/** The timestamp: fetch-and-add on the shared word, or the kernel's clock ticked. */
+function stamp<S, R, M extends { readonly kind: string }>(site: LockSite<S, R, M>, d: Draft<S>, kernel: number, r: Draft<LockRequest<R>>): void {
+  const o = site.options
+  if (o.clocks !== 'perKernel') r.ts = fetchAndAdd(site.sharedClock(d))
+  else r.ts = ++site.lockKernel(d, kernel).clock
+  r.phase = o.deferAcks && !o.atomicTimestamp ? 'fetched' : 'stamped'
+}
+
+/** A lock message from `from`, with its clock stamp when clocks are per kernel (a send ticks). */
+function message<S, R, M extends { readonly kind: string }>(
+  site: LockSite<S, R, M>,
+  d: Draft<S>,
+  from: number,
+  m: LockMsg<R>,
+): M {
+  if (site.options.clocks !== 'perKernel') return site.message(m)
+  const stamp = m.kind === 'REQUEST' ? m.ts : ++site.lockKernel(d, from).clock
+  return site.message({ ...m, stamp })
 }
 
 /** Enter the own request locally, then send REQUEST to all (or start sending). */
@@ -172,6 +304,10 @@ export function enqueueAndSend<S, R, M extends { readonly kind: string }>(
   startBroadcast(site, d, kernel, r, 'REQUEST')
 }
 
+function requestSent(o: LockOptions): LockPhase {
+  return usesRequestLock(o) ? 'sent' : 'waiting'
+}
+
 function startBroadcast<S, R, M extends { readonly kind: string }>(
   site: LockSite<S, R, M>,
   d: Draft<S>,
@@ -180,9 +316,9 @@ function startBroadcast<S, R, M extends { readonly kind: string }>(
   kind: 'REQUEST' | 'RELEASE',
 ): void {
   if (site.options.atomicBroadcast) {
-    broadcast(site.net(d), kernel, site.message({ kind, res: r.res as R, ts: r.ts }))
+    broadcast(site.net(d), kernel, message(site, d, kernel, { kind, res: r.res as R, ts: r.ts }))
     if (kind === 'REQUEST') for (let j = 0; j < site.kernels; j++) releaseAcks(site, d, kernel, j)
-    r.phase = kind === 'REQUEST' ? 'waiting' : 'idle'
+    r.phase = kind === 'REQUEST' ? requestSent(site.options) : 'idle'
   } else {
     r.phase = kind === 'REQUEST' ? 'requesting' : 'releasing'
     r.nextTo = kernel === 0 ? 1 : 0
@@ -198,20 +334,15 @@ export function sendNext<S, R, M extends { readonly kind: string }>(
   to: number,
   kind: 'REQUEST' | 'RELEASE',
 ): void {
-  send(site.net(d), kernel, to, site.message({ kind, res: r.res as R, ts: r.ts }))
+  send(site.net(d), kernel, to, message(site, d, kernel, { kind, res: r.res as R, ts: r.ts }))
   if (kind === 'REQUEST') releaseAcks(site, d, kernel, to)
   let n = to + 1
   if (n === kernel) n++
   if (n < site.kernels) r.nextTo = n
   else {
     r.nextTo = 0
-    r.phase = kind === 'REQUEST' ? 'waiting' : 'idle'
+    r.phase = kind === 'REQUEST' ? requestSent(site.options) : 'idle'
   }
-}
-
-/** The request is granted (the caller checked `lockStep` said `enter`). */
-export function enter<R>(r: Draft<LockRequest<R>>): void {
-  r.phase = 'holding'
 }
 
 /** Remove the own entry, then send RELEASE to all (or start sending). */
@@ -226,7 +357,10 @@ export function release<S, R, M extends { readonly kind: string }>(
   startBroadcast(site, d, kernel, r, 'RELEASE')
 }
 
-/** Own request stamped earlier than (ts, from) and its REQUEST not yet sent to `from`. */
+/**
+ * Own request stamped (and published) earlier than (ts, from), its REQUEST not yet sent to
+ * `from`. A timestamp still in the thread's register (`fetched`) is not seen.
+ */
 function ownRequestFirst<R>(r: LockRequest<R>, self: number, from: number, ts: number): boolean {
   const unsent = r.phase === 'stamped' || (r.phase === 'requesting' && from >= r.nextTo)
   return unsent && before({ ts: r.ts, kernel: self, heavy: false }, { ts, kernel: from, heavy: false })
@@ -236,11 +370,14 @@ function ownRequestFirst<R>(r: LockRequest<R>, self: number, from: number, ts: n
 function releaseAcks<S, R, M extends { readonly kind: string }>(site: LockSite<S, R, M>, d: Draft<S>, k: number, j: number): void {
   const lk = site.lockKernel(d, k)
   const held = lk.heldAcks as HeldAck<R>[]
-  for (const h of held.filter((x) => x.to === j)) send(site.net(d), k, j, site.message({ kind: 'ACK', res: h.res, ts: h.ts }))
+  for (const h of held.filter((x) => x.to === j)) send(site.net(d), k, j, message(site, d, k, { kind: 'ACK', res: h.res, ts: h.ts }))
   lk.heldAcks = held.filter((x) => x.to !== j) as Draft<HeldAck<R>>[]
 }
 
-/** The handler of a lock message from `from`, run on kernel `to`. */
+/**
+ * The handler of a lock message from `from`, run on kernel `to` (the caller checked
+ * `mayHandle`). With per-kernel clocks it first moves the kernel's clock past the stamp.
+ */
 export function handleLockMessage<S, R, M extends { readonly kind: string }>(
   site: LockSite<S, R, M>,
   d: Draft<S>,
@@ -248,6 +385,10 @@ export function handleLockMessage<S, R, M extends { readonly kind: string }>(
   from: number,
   m: LockMsg<R>,
 ): void {
+  if (site.options.clocks === 'perKernel') {
+    const lk = site.lockKernel(d, to)
+    lk.clock = Math.max(lk.clock, m.stamp ?? 0) + 1
+  }
   switch (m.kind) {
     case 'REQUEST': {
       enqueue(site.queues(d, to, m.res), site.resource(m.res), { ts: m.ts, kernel: from }, site.options.queues)
@@ -255,13 +396,14 @@ export function handleLockMessage<S, R, M extends { readonly kind: string }>(
       if (site.options.deferAcks && mine.some((r) => ownRequestFirst(r, to, from, m.ts))) {
         ;(site.lockKernel(d, to).heldAcks as HeldAck<R>[]).push({ to: from, res: m.res, ts: m.ts })
       } else {
-        send(site.net(d), to, from, site.message({ kind: 'ACK', res: m.res, ts: m.ts }))
+        send(site.net(d), to, from, message(site, d, to, { kind: 'ACK', res: m.res, ts: m.ts }))
       }
       break
     }
     case 'ACK':
+      // The request it answers: pending (a thread between requests keeps a stale ts).
       for (const r of site.requests(d, to)) {
-        if (r.ts === m.ts && site.sameResource(r.res as R, m.res)) r.acks |= 1 << from
+        if (PENDING_PHASES.has(r.phase) && r.ts === m.ts && site.sameResource(r.res as R, m.res)) r.acks |= 1 << from
       }
       break
     case 'RELEASE':
