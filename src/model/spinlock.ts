@@ -12,36 +12,50 @@
  * - `ticket`: Linux's ticket lock: xadd on tail, spin until head equals the ticket,
  *   unlock adds 1 to head.
  * - `generic`: test-and-set: xchg(acquired, 1) until it returns 0; unlock stores 0.
- * - `pmt-basic`: Code 3.1 and 3.2 literally. Threshold `n * tau` spin iterations with
- *   n = (s_W)(ticket - head) (line 12, with the signed cast the text of 3.3.3 asks for);
- *   the threshold is recomputed when head moves and is still before the ticket (lines
- *   19-22); a timed-out waiter, or one whose ticket equals head, competes with
- *   xchg(acquired, 1) (lines 29-33). Unlock: add 1 to head, then xchg(acquired, 0).
+ * - `pmt-basic`: Code 3.1 and 3.2 as printed. Threshold `n * tau` spin iterations with
+ *   n = (__ticket_t)(ticket - head) (lines 12 and 22: the cast to the unsigned ticket
+ *   type, so n is the difference modulo 2^W); the threshold is recomputed when head moves
+ *   and `(s16)(ticket - head) > 0` (lines 19-22; the `(s16)` cast is read as the signed
+ *   cast of the W-bit ticket, which is what it is with 16-bit tickets); a timed-out waiter,
+ *   or one whose ticket equals head, competes with xchg(acquired, 1) (lines 29-33).
+ *   Unlock: add 1 to head, then xchg(acquired, 0).
+ *   `timeoutCast=signed` is the prose's reading of line 12 instead (3.3.3: "we have to cast
+ *   tail - head to a signed value with the same size of head and tail"): n = (s_W)(ticket -
+ *   head), and a negative n, stored in the unsigned timeout, is endless.
  * - `pmt-cpt` (3.3.3.1, prose only; our reading): tickets advance by 2 (xadd tail, 2); the
- *   low bit of head is the lock bit; position n = (s_W)(ticket - (head & ~1)) / 2; a waiter
- *   allowed past the queue acquires by setting the bit when it is clear (one cmpxchg);
- *   unlock is one atomic add of 1 to head, which clears the bit and advances head to the
- *   next ticket.
+ *   low bit of head is the lock bit; position n = cast(ticket - (head & ~1)) / 2 with the
+ *   cast of `timeoutCast`; a waiter allowed past the queue acquires by setting the bit when
+ *   it is clear (one cmpxchg); unlock is one atomic add of 1 to head, which clears the bit
+ *   and advances head to the next ticket.
  * - `pmt-cpt-st` (3.3.3.2): `pmt-cpt` with the threshold computed once, at request.
  * `tau = 0` makes every waiter time out at once, `tau = inf` never (equation 3.3).
  *
  * With `trylock`, an idle vCPU may also call trylock or is_locked (Code 3.2). trylock of
  * pmt-basic: read the lock word (fail if head != tail), read acquired (fail if set),
- * cmpxchg of the whole word (tail + 1, acquired = 1). is_locked is one step that reads
- * head, tail and acquired at one instant.
+ * cmpxchg of the whole word (tail + 1, acquired = 1). is_locked of pmt-basic is the two
+ * reads of Code 3.2 lines 2-3: the ticket word (true if tail != head), then, only if they
+ * are equal, `acquired`. The other variants read one word.
  *
- * Mutations: `unsignedTimeout` (the threshold from ticket - head without the cast: after
- * a wrap-around the difference is negative and, as an unsigned timeout, endless),
+ * Host scheduler (lockstep): at each tick boundary any set of at most P vCPUs runs;
+ * `holderPreemption=false` keeps the lock holder running (the "lock waiter preemption
+ * case" that 3.3.2.2 states its fairness claims for).
+ *
+ * Mutations: `unsignedTimeout` (the threshold from ticket - head without any cast: the
+ * int difference, negative after a wrap-around, is an endless unsigned timeout),
  * `noAheadGuard` (lines 19-22 without the `(s16)(tail - head) > 0` guard: once head passes
- * the ticket, the recomputed threshold is negative, hence endless), `unlockNoClear`
- * (unlock advances head but leaves the lock bit / acquired set), `nonAtomicTicket` (the
- * ticket is taken by a read of tail and a later write instead of xadd),
- * `trylockSkipAcquired` (trylock without the test of acquired, Code 3.2 line 13),
- * `isLockedTicketsOnly` (is_locked as the ticket lock had it: tail != head).
+ * the ticket the recomputed threshold is a wrapped difference, close to 2^W positions, or
+ * endless with the signed cast), `unlockNoClear` (unlock advances head but leaves the lock
+ * bit / acquired set), `nonAtomicTicket` (the ticket is taken by a read of tail and a later
+ * write instead of xadd), `trylockSkipAcquired` (trylock without the test of acquired,
+ * Code 3.2 line 13), `isLockedTicketsOnly` (is_locked as the ticket lock had it: tail !=
+ * head), `spinBackoff` (a timed-out waiter holds off its first xchg for n iterations, n
+ * its queue position when it timed out: earlier tickets would win among timed-out waiters).
  *
- * Ghost state for the fairness properties (no rule reads it): `ahead`, the vCPUs already
- * waiting when this one arrived; `timedOut`; `overtakes`, how many later arrivals
- * acquired the lock while this vCPU waited and was running (lockstep only).
+ * Ghost state for the properties (no rule reads it): `ahead`, the vCPUs already waiting
+ * when this one arrived; `timedOut`; `overtakes`, how many later arrivals acquired the lock
+ * while this vCPU waited and was running in that tick (lockstep only); `seen`, during an
+ * is_locked call, whether the lock was held or awaited (bit 0) and free (bit 1) at some
+ * instant since its first read.
  */
 import { match } from 'ts-pattern'
 import type { Draft } from 'immer'
@@ -51,9 +65,13 @@ import { bitsOf, scheduleChoices, signedW, steppers, wrap, xadd, xchg, type Host
 
 export type LockKind = 'ticket' | 'generic' | 'pmt-basic' | 'pmt-cpt' | 'pmt-cpt-st'
 
+/** How line 12 (and 22) of Code 3.1 casts `tail - head`: as printed, or as the prose says. */
+export type TimeoutCast = 'unsigned' | 'signed'
+
 /** Where a vCPU is in the lock code. `loop`: the proportional-timeout queue loop
- * (for `ticket`, the spin on head); `spin`: competing for the lock word. */
-export type Pc = 'idle' | 'writeTail' | 'loop' | 'spin' | 'cs' | 'unlock' | 'unlockClear' | 'tryCheck' | 'tryCas'
+ * (for `ticket`, the spin on head); `spin`: competing for the lock word;
+ * `isLockedAcquired`: between the two reads of is_locked. */
+export type Pc = 'idle' | 'writeTail' | 'loop' | 'spin' | 'cs' | 'unlock' | 'unlockClear' | 'tryCheck' | 'tryCas' | 'isLockedAcquired'
 
 /** An endless timeout (a negative threshold read as unsigned, or tau = inf). */
 export const INF = -1
@@ -64,7 +82,8 @@ export interface Vcpu {
   readonly t: number
   /** `inc.head`, the head last seen; during trylock, the head read. */
   readonly h: number
-  /** Spin iterations left; INF: endless; during trylock, the `acquired` read. */
+  /** Spin iterations left; INF: endless; during trylock, the `acquired` read;
+   * in the xchg loop under `spinBackoff`, the iterations still held off. */
   readonly timeout: number
   /** Critical-section steps left. */
   readonly cs: number
@@ -73,6 +92,7 @@ export interface Vcpu {
   readonly timedOut: boolean
   readonly ahead: number
   readonly overtakes: number
+  readonly seen: number
 }
 
 export interface SpinState extends HostSchedule {
@@ -82,7 +102,19 @@ export interface SpinState extends HostSchedule {
   readonly vcpus: readonly Vcpu[]
 }
 
-export type VcpuOp = 'lock' | 'trylock' | 'isLocked' | 'writeTail' | 'loop' | 'spin' | 'cs' | 'unlock' | 'unlockClear' | 'tryCheck' | 'tryCas'
+export type VcpuOp =
+  | 'lock'
+  | 'trylock'
+  | 'isLocked'
+  | 'isLockedAcquired'
+  | 'writeTail'
+  | 'loop'
+  | 'spin'
+  | 'cs'
+  | 'unlock'
+  | 'unlockClear'
+  | 'tryCheck'
+  | 'tryCas'
 
 export type SpinAction =
   | { readonly type: VcpuOp; readonly vcpu: number }
@@ -98,6 +130,8 @@ export interface SpinParams {
   readonly schedule: Schedule
   readonly rounds: number
   readonly trylock: boolean
+  readonly timeoutCast: TimeoutCast
+  readonly holderPreemption: boolean
   readonly [k: string]: number | boolean | string
 }
 
@@ -108,6 +142,7 @@ export interface SpinConfig extends SpinParams {
   readonly nonAtomicTicket: boolean
   readonly trylockSkipAcquired: boolean
   readonly isLockedTicketsOnly: boolean
+  readonly spinBackoff: boolean
 }
 
 const WAITING: ReadonlySet<Pc> = new Set(['writeTail', 'loop', 'spin'])
@@ -120,9 +155,18 @@ const isActive = (v: Vcpu): boolean => v.pc !== 'idle' || v.left > 0
 const compact = (c: SpinConfig): boolean => c.lock === 'pmt-cpt' || c.lock === 'pmt-cpt-st'
 const step = (c: SpinConfig): number => (compact(c) ? 2 : 1)
 
-/** The position in the queue as the code computes it (line 12 and 22). */
+/**
+ * The ticks a vCPU holds the lock: the step that acquires it (xchg, cmpxchg, or the
+ * ticket lock's read of head), C critical-section steps, and the unlock steps (two for
+ * pmt-basic: add to head, clear acquired).
+ */
+export function holdTicks(c: Pick<SpinParams, 'lock' | 'C'>): number {
+  return 1 + c.C + (c.lock === 'pmt-basic' ? 2 : 1)
+}
+
+/** The position in the queue as the code computes it (lines 12 and 22). */
 function position(c: SpinConfig, t: number, h: number): number {
-  const diff = c.unsignedTimeout ? t - h : signedW(t - h, c.W)
+  const diff = c.unsignedTimeout ? t - h : c.timeoutCast === 'signed' ? signedW(t - h, c.W) : wrap(t - h, c.W)
   return compact(c) ? Math.trunc(diff / 2) : diff
 }
 
@@ -136,8 +180,16 @@ function queueHead(c: SpinConfig, head: number): number {
   return compact(c) ? head & ~1 : head
 }
 
-/** Code 3.2 is_locked, evaluated at one instant. */
-export function isLockedCode(c: SpinConfig, s: SpinState): boolean {
+/** The lock word says the lock is free (a competing waiter's xchg / cmpxchg would take it). */
+export function lockFree(c: SpinConfig, s: SpinState): boolean {
+  return compact(c) ? (s.head & 1) === 0 : s.acquired === 0
+}
+
+/**
+ * The answer of is_locked's first read (Code 3.2 line 2, the ticket word; the whole lock
+ * for the other variants), or undefined when pmt-basic goes on to read `acquired`.
+ */
+export function isLockedFirstRead(c: SpinConfig, s: SpinState): boolean | undefined {
   if (c.isLockedTicketsOnly && c.lock !== 'generic') return s.head !== s.tail
   switch (c.lock) {
     case 'generic':
@@ -145,11 +197,17 @@ export function isLockedCode(c: SpinConfig, s: SpinState): boolean {
     case 'ticket':
       return s.head !== s.tail
     case 'pmt-basic':
-      return s.head !== s.tail || s.acquired === 1
+      return s.head !== s.tail ? true : undefined
     case 'pmt-cpt':
     case 'pmt-cpt-st':
       return (s.head & ~1) !== s.tail || (s.head & 1) === 1
   }
+}
+
+/** What is_locked should say about the lock as vCPU `self` sees it: held, or (except for
+ * the generic lock, which keeps no queue) awaited, by another vCPU. */
+export function lockedOrAwaited(c: SpinConfig, s: SpinState, self: number): boolean {
+  return s.vcpus.some((v, i) => i !== self && (isHolding(v) || (c.lock !== 'generic' && isWaiting(v))))
 }
 
 /** The operation vCPU v performs next (for an idle vCPU: lock, or trylock / is_locked). */
@@ -241,12 +299,15 @@ export function vcpuStep(c: SpinConfig, d: Draft<SpinState>, j: number, op: Vcpu
       if (me.timeout === 0) {
         me.pc = 'spin'
         me.timedOut = true
+        if (c.spinBackoff) me.timeout = Math.max(0, position(c, me.t, ch))
       } else if (me.timeout !== INF) {
         me.timeout--
       }
     })
     .with('spin', () => {
-      if (compact(c)) {
+      if (c.spinBackoff && me.timeout > 0) {
+        me.timeout--
+      } else if (compact(c)) {
         if ((d.head & 1) === 0) {
           d.head |= 1
           acquire(c, d, j)
@@ -310,9 +371,25 @@ export function vcpuStep(c: SpinConfig, d: Draft<SpinState>, j: number, op: Vcpu
       }
     })
     .with('isLocked', () => {
-      // an observation: the result is compared with the truth by a step property
+      // The answer is compared with the truth by a step property; pmt-basic with equal
+      // tickets goes on to read `acquired`.
+      if (isLockedFirstRead(c, d) === undefined) {
+        me.pc = 'isLockedAcquired'
+        me.seen = 0
+      }
+    })
+    .with('isLockedAcquired', () => {
+      me.pc = 'idle'
+      me.seen = 0
     })
     .exhaustive()
+}
+
+/** Ghost: each vCPU inside is_locked records whether the lock is held or awaited now. */
+function observeIsLocked(c: SpinConfig, d: Draft<SpinState>): void {
+  d.vcpus.forEach((v, i) => {
+    if (v.pc === 'isLockedAcquired') v.seen |= lockedOrAwaited(c, d, i) ? 1 : 2
+  })
 }
 
 export function spinConfig(p: SpinParams, mutations: ReadonlySet<string>): SpinConfig {
@@ -324,12 +401,25 @@ export function spinConfig(p: SpinParams, mutations: ReadonlySet<string>): SpinC
     nonAtomicTicket: mutations.has('nonAtomicTicket'),
     trylockSkipAcquired: mutations.has('trylockSkipAcquired'),
     isLockedTicketsOnly: mutations.has('isLockedTicketsOnly'),
+    spinBackoff: mutations.has('spinBackoff'),
   }
 }
 
 /** The vCPUs that still have something to do, as a bit mask. */
 export function activeMask(s: SpinState): number {
   return s.vcpus.reduce((m, v, i) => (isActive(v) ? m | (1 << i) : m), 0)
+}
+
+/** The vCPUs that may take the next step. */
+export function stepping(c: SpinConfig, s: SpinState): number[] {
+  return steppers(c.schedule, s, activeMask(s))
+}
+
+/** The state after vCPU j's next step (for a vCPU with one operation: the same rule the explorer runs). */
+export function afterStep(c: SpinConfig, s: SpinState, j: number, op: VcpuOp): SpinState {
+  const cur = structuredClone(s) as Draft<SpinState>
+  vcpuStep(c, cur, j, op)
+  return cur as SpinState
 }
 
 /**
@@ -349,12 +439,22 @@ export function stepsToAcquireAlone(c: SpinConfig, s: SpinState, j: number, limi
   return undefined
 }
 
+/** The host's choices at a tick boundary; without holder preemption, the holder always runs. */
+function hostChoices(c: SpinConfig, s: SpinState, active: number): number[] {
+  const all = scheduleChoices(active, c.P)
+  if (c.holderPreemption) return all
+  const holders = s.vcpus.reduce((m, v, i) => (isHolding(v) ? m | (1 << i) : m), 0)
+  return all.filter((m) => (m & holders) === holders)
+}
+
 export function spinlockRules(p: SpinParams, mutations: ReadonlySet<string>): ModelRules<SpinState, SpinAction> {
   const c = spinConfig(p, mutations)
   if (p.P > p.V) throw new Error(`spinlock: P=${p.P} physical CPUs for V=${p.V} vCPUs: at most V`)
+  const twoReads = c.trylock && c.lock === 'pmt-basic' && !c.isLockedTicketsOnly
   const opTypes: VcpuOp[] = [
     'lock',
     ...(c.trylock ? (['trylock', 'isLocked'] as const) : []),
+    ...(twoReads ? (['isLockedAcquired'] as const) : []),
     ...(c.nonAtomicTicket && c.lock !== 'generic' ? (['writeTail'] as const) : []),
     ...(c.lock === 'generic' ? [] : (['loop'] as const)),
     ...(c.lock === 'ticket' ? [] : (['spin'] as const)),
@@ -383,13 +483,14 @@ export function spinlockRules(p: SpinParams, mutations: ReadonlySet<string>): Mo
           timedOut: false,
           ahead: 0,
           overtakes: 0,
+          seen: 0,
         })),
       },
     ],
     actions(s) {
       const active = activeMask(s)
       if (p.schedule === 'lockstep' && (s.pending & active) === 0) {
-        return scheduleChoices(active, p.P).map((running) => ({ type: 'schedule', running }))
+        return hostChoices(c, s, active).map((running) => ({ type: 'schedule', running }))
       }
       const out: SpinAction[] = []
       for (const vcpu of steppers(p.schedule, s, active)) for (const type of ops(c, s.vcpus[vcpu]!)) out.push({ type, vcpu })
@@ -403,6 +504,7 @@ export function spinlockRules(p: SpinParams, mutations: ReadonlySet<string>): Mo
       }
       d.pending &= ~(1 << a.vcpu)
       vcpuStep(c, d, a.vcpu, a.type)
+      if (twoReads) observeIsLocked(c, d)
     }),
     terminal: (s) => activeMask(s) === 0,
     actionTypes: [...(p.schedule === 'lockstep' ? ['schedule'] : []), ...opTypes],

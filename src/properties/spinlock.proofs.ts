@@ -1,10 +1,33 @@
 /** The `spinlock` model's proofs: what `rkcheck verify` runs, and the outcome expected of each. */
-import { mutationEntries, type ProofEntry } from '../checker/proofs.ts'
+import { mutationEntries, type ProofEntry, type Suite } from '../checker/proofs.ts'
 
 const spinCi = { V: 3, W: 3, rounds: 1, schedule: 'interleaving' } as const
 const lockstepCi = { V: 3, P: 2, W: 4, C: 1, schedule: 'lockstep' } as const
+/** The premise of 3.3.2.2: lock waiter preemption only, and every hold (4 ticks for pmt-basic at C = 1) shorter than tau. */
+const premise = { ...lockstepCi, lock: 'pmt-basic', tau: 5, holderPreemption: false } as const
+/** Two vCPUs on two physical CPUs: the smallest machine on which the overtaking bound can be tested. */
+const twoVcpus = { V: 2, P: 2, W: 4, C: 1, schedule: 'lockstep', lock: 'pmt-basic', rounds: 3 } as const
 const LOCKS = ['ticket', 'generic', 'pmt-basic', 'pmt-cpt', 'pmt-cpt-st'] as const
 const PMT = ['pmt-basic', 'pmt-cpt', 'pmt-cpt-st'] as const
+
+/** The overtaking table: the largest number of passes of a running waiter, per lock, tau and rounds. */
+function overtakingTable(): ProofEntry[] {
+  const rows = [...(['ticket', 'generic'] as const).map((lock) => [lock, 2] as const), ...PMT.flatMap((lock) => ([0, 1, 2, 'inf'] as const).map((tau) => [lock, tau] as const))]
+  return ([2, 3] as const).flatMap((rounds) =>
+    rows.map(([lock, tau]): ProofEntry => {
+      const small = rounds === 2 && (tau === 'inf' || tau === 0 || !lock.startsWith('pmt'))
+      const suites: Suite[] = small ? ['ci', 'full'] : ['full']
+      return {
+        id: `spinlock/overtakes/rounds=${rounds}/${lock}${lock.startsWith('pmt') ? `/tau=${tau}` : ''}`,
+        model: 'spinlock',
+        params: { ...lockstepCi, lock, tau, rounds },
+        properties: ['mutualExclusion'],
+        expect: { holds: true },
+        suites,
+      }
+    }),
+  )
+}
 
 export const spinlockProofs: readonly ProofEntry[] = [
   ...LOCKS.map(
@@ -20,6 +43,20 @@ export const spinlockProofs: readonly ProofEntry[] = [
     id: 'spinlock/pmt-basic/trylock',
     model: 'spinlock',
     params: { ...spinCi, lock: 'pmt-basic', trylock: true },
+    expect: {
+      violates: 'isLockedAgrees',
+      finding:
+        'is_locked reads the ticket word, then acquired (Code 3.2 lines 2-3): it reads equal tickets while the holder is between its two unlock ' +
+        'steps, another vCPU takes a ticket, the holder clears acquired, and is_locked reads 0: it answers false although the lock was held or ' +
+        'awaited at every instant between its two reads',
+    },
+    suites: ['ci', 'full'],
+  },
+  {
+    id: 'spinlock/pmt-basic/trylock/safety',
+    model: 'spinlock',
+    params: { ...spinCi, lock: 'pmt-basic', trylock: true },
+    properties: ['mutualExclusion', 'trylockOnlyWhenFree', 'timedOutEqualPriority', 'boundedWaiting'],
     expect: { holds: true },
     suites: ['ci', 'full'],
   },
@@ -31,56 +68,107 @@ export const spinlockProofs: readonly ProofEntry[] = [
     ['noAheadGuard', { lock: 'pmt-basic', rounds: 2 }, 'boundedWaiting'],
     ['trylockSkipAcquired', { lock: 'pmt-basic', trylock: true }, 'trylockOnlyWhenFree'],
     ['isLockedTicketsOnly', { lock: 'pmt-basic', trylock: true }, 'isLockedAgrees'],
+    ['spinBackoff', { lock: 'pmt-basic' }, 'timedOutEqualPriority'],
   ]),
   {
     id: 'spinlock/pmt-cpt/W=3',
     model: 'spinlock',
     params: { ...spinCi, lock: 'pmt-cpt', rounds: 2 },
+    expect: { holds: true },
+    suites: ['ci', 'full'],
+  },
+  {
+    id: 'spinlock/pmt-cpt/W=3/signed',
+    model: 'spinlock',
+    params: { ...spinCi, lock: 'pmt-cpt', rounds: 2, timeoutCast: 'signed' },
     expect: {
       violates: 'boundedWaiting',
       finding:
-        'the compact lock spends the low bit of each ticket: with 3 vCPUs a 3-bit ticket makes (s3)(tail - head) = 4 overflow to -4, ' +
-        'an endless timeout; a waiter that is then passed never leaves the queue loop (the compact lock needs 2(V - 1) < 2^(W - 1))',
+        "under the prose's signed cast (3.3.3), not Code 3.1's (__ticket_t): the compact lock spends the low bit of each ticket, so with 3 vCPUs " +
+        'and 3-bit tickets (s3)(tail - head) = 4 overflows to -4, an endless timeout, and a waiter that is then passed never leaves the queue loop; ' +
+        'the printed unsigned cast holds at the same bounds (the signed reading needs 2(V - 1) < 2^(W - 1), the printed one 2(V - 1) < 2^W)',
+    },
+    suites: ['ci', 'full'],
+  },
+  {
+    id: 'spinlock/pmt-basic/W=2',
+    model: 'spinlock',
+    params: { ...spinCi, lock: 'pmt-basic', W: 2, rounds: 2 },
+    expect: { holds: true },
+    suites: ['ci', 'full'],
+  },
+  {
+    id: 'spinlock/pmt-basic/W=2/signed',
+    model: 'spinlock',
+    params: { ...spinCi, lock: 'pmt-basic', W: 2, rounds: 2, timeoutCast: 'signed' },
+    expect: {
+      violates: 'boundedWaiting',
+      finding:
+        "under the prose's signed cast, pmt-basic with 3 vCPUs and 2-bit tickets: (s2)(tail - head) = 2 is -2, an endless timeout, and a waiter that is then passed never leaves the queue loop (the printed cast holds)",
     },
     suites: ['ci', 'full'],
   },
   {
     id: 'spinlock/lockstep/pmt-basic',
     model: 'spinlock',
-    params: { ...lockstepCi, lock: 'pmt-basic', tau: 2, rounds: 1 },
+    params: { ...premise, rounds: 1 },
     expect: {
       violates: 'strictAmongWaiting',
       finding:
-        'the waiter at the head of the queue is preempted in its xchg loop; a timed-out waiter takes the lock and its unlock ' +
-        'moves head to the next ticket, whose owner, not timed out, then takes the lock first (3.3.2.2, first point)',
+        'under the premise of 3.3.2.2 (waiter preemption only, every hold of 4 ticks shorter than tau = 5): the waiter whose ticket is head is ' +
+        'preempted before its xchg; a later waiter times out, takes the lock, and its unlock moves head on to the next ticket, whose owner ' +
+        'enters the xchg loop without timing out and wins the xchg against the first waiter, running again in the same tick (first point)',
     },
     suites: ['ci', 'full'],
   },
   {
     id: 'spinlock/lockstep/pmt-basic/timedOutFirst',
     model: 'spinlock',
-    params: { ...lockstepCi, lock: 'pmt-basic', tau: 2, rounds: 2 },
+    params: { ...premise, rounds: 2 },
     properties: ['timedOutFirst'],
     expect: {
       violates: 'timedOutFirst',
       finding:
-        'a waiter that has not timed out takes the lock while an earlier waiter that has timed out still waits ' +
-        '(3.3.2.2, second point: timed-out waiters have priority)',
+        'under the premise of 3.3.2.2: a waiter preempted in its queue loop is skipped by head; once running again it does not update its ' +
+        'threshold (line 20: its ticket is behind head) and spends the rest of its timeout, while the owner of the ticket now at head takes ' +
+        'the lock without timing out in the tick in which the skipped waiter times out (second point: timed-out waiters have priority)',
+    },
+    suites: ['full'],
+  },
+  {
+    id: 'spinlock/lockstep/pmt-basic/boundedOvertaking',
+    model: 'spinlock',
+    params: { ...twoVcpus, tau: 1 },
+    properties: ['boundedOvertaking'],
+    expect: {
+      violates: 'boundedOvertaking',
+      finding:
+        'with V = 2, the waiter whose ticket is head is preempted before its xchg; the other vCPU times out and, in every tick in which both ' +
+        'run, wins the xchg race: 3 passes of a running waiter (claim: at most V = 2), one more per round',
     },
     suites: ['ci', 'full'],
   },
   {
-    id: 'spinlock/lockstep/pmt-basic/boundedOvertaking',
+    id: 'spinlock/lockstep/pmt-basic/boundedOvertaking/premise',
+    model: 'spinlock',
+    params: { ...twoVcpus, tau: 5, holderPreemption: false },
+    properties: ['boundedOvertaking'],
+    expect: {
+      violates: 'boundedOvertaking',
+      finding: 'the same under the premise of the first two points (no holder preemption, holds of 4 ticks shorter than tau = 5): 3 passes with V = 2',
+    },
+    suites: ['ci', 'full'],
+  },
+  {
+    id: 'spinlock/lockstep/pmt-basic/boundedOvertaking/V=3',
     model: 'spinlock',
     params: { ...lockstepCi, lock: 'pmt-basic', tau: 2, rounds: 2 },
     properties: ['boundedOvertaking'],
     expect: {
       violates: 'boundedOvertaking',
-      finding:
-        'the head-of-queue waiter, preempted and then running again, loses the xchg race to timed-out waiters in the same tick ' +
-        'once per grant: 3 passes with V = 3 (claim: at most V - 1 = 2), and as many as every other grant of the run',
+      finding: 'with V = 3 and two rounds a running waiter is passed 4 times (claim: at most V = 3)',
     },
-    suites: ['ci', 'full'],
+    suites: ['full'],
   },
   {
     id: 'spinlock/lockstep/pmt-basic/tau=inf',
@@ -89,14 +177,5 @@ export const spinlockProofs: readonly ProofEntry[] = [
     expect: { holds: true },
     suites: ['ci', 'full'],
   },
-  ...[...(['ticket', 'generic'] as const).map((lock) => [lock, 2] as const), ...PMT.flatMap((lock) => ([0, 1, 2, 'inf'] as const).map((tau) => [lock, tau] as const))].map(
-    ([lock, tau]): ProofEntry => ({
-      id: `spinlock/overtakes/${lock}${lock.startsWith('pmt') ? `/tau=${tau}` : ''}`,
-      model: 'spinlock',
-      params: { ...lockstepCi, lock, tau, rounds: 2 },
-      properties: ['mutualExclusion'],
-      expect: { holds: true },
-      suites: tau === 2 && lock.startsWith('pmt') ? ['full'] : ['ci', 'full'],
-    }),
-  ),
+  ...overtakingTable(),
 ]
