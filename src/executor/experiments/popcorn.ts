@@ -80,7 +80,7 @@ export const fetchMessages: Experiment = {
 }
 
 /** Table 6.1 and 6.5 rows the popcorn model can run, each measured from a timed run. */
-interface CostRow {
+export interface CostRow {
   readonly name: string
   readonly table: string
   readonly paper: number
@@ -139,6 +139,10 @@ const NOT_RUN: readonly [string, number, string][] = [
   ['Counting remote thread group members', 237_263, 'not measured yet (COUNT / COUNTED round)'],
   ['Break COW page', 18_836, 'one step of the model (cowBreak): its cost would be the row itself'],
 ]
+
+export function popcornCostRows(): Map<string, CostRow> {
+  return new Map(COST_ROWS.map((r) => [r.name, r]))
+}
 
 export function fitPopcorn(seed: number): Record<string, number> {
   const byName = new Map(COST_ROWS.map((r) => [r.name, r]))

@@ -17,24 +17,24 @@ const constants = {
   },
   send: { value: 1_500, kind: 'assumed', source: 'marshal one message into the receiver\'s buffer and signal it (4.8)' },
   handler: {
-    value: 3_596,
+    value: 3_247,
     kind: 'fitted',
     source: 'a Lamport message handler (enqueue or dequeue, answer), fitted to Table 6.1 "Waiting for Lamport Lock" (27777)',
   },
   clockFetchAdd: { value: 300, kind: 'assumed', source: 'fetch-and-add on the shared clock word (5.7.4): a cache line shared by every socket' },
   queueOp: { value: 500, kind: 'assumed', source: 'insert or remove one entry of a local Lamport queue' },
   lookup: {
-    value: 8_000,
+    value: 12_133,
     kind: 'fitted',
     source: 'a QUERY handler looking the page up in the mm (5.7.3), fitted to Table 6.5 "Avg Mapping Fetch Processing", 1 prefetch slot (42011)',
   },
   prefetchSlot: {
-    value: 100,
+    value: 66,
     kind: 'fitted',
     source: 'one more mapping looked up, sent and installed (5.7.6), fitted to Table 6.5, 8 prefetch slots (42872)',
   },
   taskImport: {
-    value: 100_000,
+    value: 103_227,
     kind: 'fitted',
     source: 'a MIGRATE handler creating (or waking) the task (5.6), fitted to Table 6.1 "Importing a migrated task, including first mapping retrieval" (188902)',
   },
