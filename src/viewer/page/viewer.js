@@ -88,10 +88,13 @@
 
   function draw() {
     const L = layout()
-    const labelWidth = Math.max(280, ...data.steps.map((s) => 7 * (s.label.length + 4)), 7 * (endText().length + 6))
+    // the end row: the headline, and the why on a second line
+    const [headline, ...why] = endText().split(': ')
+    const endLines = why.length ? [headline + ':', why.join(': ')] : [headline]
+    const labelWidth = Math.max(280, ...data.steps.map((s) => 7 * (s.label.length + 4)), ...endLines.map((l) => 7 * l.length - LABEL_X + 30))
     const width = LABEL_X + labelWidth
     const violationY = L.bottom + 6
-    const height = violationY + ROW + 14
+    const height = violationY + ROW * endLines.length + 14
     if (svg) svg.remove()
     svg = el('svg', { width, height, role: 'img', 'aria-label': 'message sequence chart' })
     chart.appendChild(svg)
@@ -160,8 +163,8 @@
     }
     // the end: the violated property, or the end of the trace
     const end = el('g', { class: data.property ? 'violation' : 'endrow', 'data-step': n }, svg)
-    el('rect', { x: 4, y: violationY, width: width - 8, height: ROW, rx: 4 }, end)
-    el('text', { x: 14, y: violationY + ROW / 2 + 4 }, end, endText())
+    el('rect', { x: 4, y: violationY, width: width - 8, height: ROW * endLines.length - 8 * (endLines.length - 1), rx: 4 }, end)
+    endLines.forEach((line, i) => el('text', { x: 14, y: violationY + ROW / 2 + 4 + 22 * i }, end, line))
     end.addEventListener('click', () => select(n))
     defs()
     select(selected, false)
