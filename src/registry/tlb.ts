@@ -16,12 +16,19 @@ export const tlb = defineModel<TlbParams>({
     { name: 'frames', kind: 'int', default: 2, min: 1, max: 4, doc: 'physical frames (more than pages, so that frames are reused)' },
     { name: 'ops', kind: 'int', default: 3, min: 1, max: 5, doc: 'page-table operations of vCPU 0' },
     { name: 'wprotect', kind: 'bool', default: true, doc: 'vCPU 0 may also write-protect pages' },
+    {
+      name: 'shoot4uInvalidate',
+      kind: 'enum',
+      values: ['running-pcpus', 'running-pcpus+entry-flush', 'last-pcpus'],
+      default: 'running-pcpus',
+      doc: "where Shoot4U's VMM invalidates: the pCPUs hosting the running targets (3.4.2 literally), that and a flush at a preempted target's next VM entry, or every target's current or last pCPU",
+    },
   ],
   mutations: [
     { name: 'freeBeforeAck', doc: 'the initiator frees the frame before all acknowledgements' },
     { name: 'flushBeforeClear', doc: 'invalidate the TLBs, then clear the PTE' },
-    { name: 'pvNoFlushOnEntry', doc: 'pv-flush forgets the deferred flush on resume' },
-    { name: 'shoot4uRunningOnly', doc: 'shoot4u invalidates only the running vCPUs' },
+    { name: 'pvNoFlushOnEntry', doc: 'VM entry clears the recorded flush without flushing' },
+    { name: 'pvPlainStore', doc: "pv-flush's guest sets FLUSH with a plain store of the value it read instead of a cmpxchg" },
   ],
   create: (p, m) => ({ ...tlbRules(p, m), ...tlbProperties(tlbConfig(p, m)), messages: tlbMessages(p.scheme) }),
 })
