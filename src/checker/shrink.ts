@@ -19,13 +19,14 @@
  * A candidate is cut at the first state where the property fails. Deterministic: no
  * randomness, the same trace in gives the same trace out.
  */
-import { enabledActions, successor } from './contract.ts'
+import { enabledActions } from './contract.ts'
 import { deepEqual } from './equal.ts'
 import type { PropertyKind } from './explorer.ts'
 import type { Action, AnyModel } from './model.ts'
 import fc from 'fast-check'
 import { choiceSequences } from './fast-check.ts'
-import { cachedInitialStates, PropertyChecks, walkChoices, type RunViolation } from './walk.ts'
+import { fingerprintHex } from './fingerprint.ts'
+import { cachedInitialStates, nextState, PropertyChecks, walkChoices, type RunViolation } from './walk.ts'
 
 export interface ShrinkTarget {
   readonly property: string
@@ -67,7 +68,7 @@ export function violatingPrefix(model: AnyModel, init: number, actions: readonly
     const i = enabled.findIndex((x) => deepEqual(x, actions[k]))
     if (i < 0) return null
     const a = enabled[i]!
-    const t = successor(model, s, a, where)
+    const t = nextState(model, s, a, where)
     states.push(t)
     taken.push(a)
     path.push(i)
@@ -179,7 +180,72 @@ export interface Minimized extends ShrinkResult {
   readonly afterFastCheck: number
 }
 
-/** fast-check's and the structural shrinking in turns, until a round of both shortens nothing. */
+/**
+ * Shortcuts: from each state of the trace, a breadth-first search of at most `budget`
+ * distinct states (the paths of a few steps from there); a path that reaches a later state
+ * of the trace in fewer steps replaces the steps in between, a path on which the property
+ * fails ends the trace there. States are compared by their 64-bit fingerprint, and a
+ * shortcut is kept only if the trace re-executes with it.
+ */
+export function shortcutSteps(model: AnyModel, trace: ViolatingTrace, target: ShrinkTarget, budget = SHORTCUT_BUDGET): ShrinkResult {
+  const checks = PropertyChecks.only(model, target.property, target.kind)
+  const init = trace.path[0] ?? 0
+  let attempts = 0
+  let cur = trace
+  const tryTrace = (as: readonly Action[]): boolean => {
+    attempts++
+    const cand = violatingPrefix(model, init, as, checks)
+    if (cand === null || cand.actions.length >= cur.actions.length) return false
+    cur = cand
+    return true
+  }
+  for (let i = 0; i < cur.actions.length; i++) {
+    const later = new Map<string, number>()
+    for (let j = i + 2; j < cur.states.length; j++) later.set(fingerprintHex(cur.states[j]), j)
+    // the search tree: state, parent node, action from the parent, depth
+    const nodes: { s: unknown; parent: number; a?: Action; depth: number }[] = [{ s: cur.states[i], parent: -1, depth: 0 }]
+    const seen = new Set([fingerprintHex(cur.states[i])])
+    const pathTo = (n: number): Action[] => {
+      const out: Action[] = []
+      for (let k = n; nodes[k]!.parent >= 0; k = nodes[k]!.parent) out.push(nodes[k]!.a!)
+      return out.reverse()
+    }
+    search: for (let n = 0; n < nodes.length && nodes.length < budget; n++) {
+      const { s, depth } = nodes[n]!
+      // a path must end before the trace does to be shorter
+      if (i + depth + 1 >= cur.actions.length || (model.constraint && !model.constraint(s))) continue
+      for (const a of enabledActions(model, s, `at state ${i}`)) {
+        const t = nextState(model, s, a, `at state ${i}`)
+        const prefix = cur.actions.slice(0, i)
+        // a step property fails on a step, whatever state it leads to (often one seen already)
+        if (checks.step(s, a, t, `at state ${i}`)) {
+          if (tryTrace([...prefix, ...pathTo(n), a])) break search
+          continue
+        }
+        const fp = fingerprintHex(t)
+        if (seen.has(fp)) continue
+        seen.add(fp)
+        nodes.push({ s: t, parent: n, a, depth: depth + 1 })
+        const via = pathTo(nodes.length - 1)
+        if (checks.state(t, `at state ${i}`)) {
+          if (tryTrace([...prefix, ...via])) break search
+          continue
+        }
+        const j = later.get(fp)
+        if (j !== undefined && j > i + depth + 1 && tryTrace([...prefix, ...via, ...cur.actions.slice(j)])) break search
+      }
+    }
+  }
+  return { ...cur, attempts }
+}
+
+/** Distinct states searched from each state of a trace for a shortcut. */
+export const SHORTCUT_BUDGET = 1000
+
+/**
+ * fast-check's shrinking and the structural passes in turns; when a round of both shortens
+ * nothing, the shortcuts; until they shorten nothing either.
+ */
 export function minimizeTrace(model: AnyModel, trace: ViolatingTrace, target: ShrinkTarget): Minimized {
   let cur = trace
   let attempts = 0
@@ -189,8 +255,14 @@ export function minimizeTrace(model: AnyModel, trace: ViolatingTrace, target: Sh
     afterFastCheck ??= byChoices.actions.length
     const bySteps = shrinkSteps(model, byChoices, target)
     attempts += bySteps.attempts
-    const shorter = bySteps.actions.length < cur.actions.length
-    cur = bySteps
+    if (bySteps.actions.length < cur.actions.length) {
+      cur = bySteps
+      continue
+    }
+    const byShortcuts = shortcutSteps(model, bySteps, target)
+    attempts += byShortcuts.attempts
+    const shorter = byShortcuts.actions.length < bySteps.actions.length
+    cur = byShortcuts
     if (!shorter) break
   }
   return { ...cur, attempts, afterFastCheck }
