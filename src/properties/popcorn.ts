@@ -10,9 +10,18 @@ import type { PopConfig } from '../model/popcorn/config.ts'
 import { ownerOf } from '../model/popcorn/address-space.ts'
 import { PROT_NONE, type Mm, type PopState } from '../model/popcorn/state.ts'
 
-/** The copies of process tg that exist, with their kernel. */
-function copies(s: PopState, tg: number): { k: number; mm: Mm }[] {
-  return s.kernels.flatMap((kern, k) => (kern.mms[tg]!.status === 'none' ? [] : [{ k, mm: kern.mms[tg]! }]))
+type Copy = { readonly k: number; readonly mm: Mm }
+
+/** The copies of each process that exist, with their kernel; computed once per state (the properties all read them). */
+const copiesOf = new WeakMap<PopState, Copy[][]>()
+
+function copies(s: PopState, tg: number): Copy[] {
+  let all = copiesOf.get(s)
+  if (all === undefined) {
+    all = s.kernels[0]!.mms.map((_, g) => s.kernels.flatMap((kern, k) => (kern.mms[g]!.status === 'none' ? [] : [{ k, mm: kern.mms[g]! }])))
+    copiesOf.set(s, all)
+  }
+  return all[tg]!
 }
 
 /** Is an mprotect of page v of tg between its remote and its local change (the protections legitimately differ)? */
@@ -198,7 +207,9 @@ export function popcornInvariants(c: PopConfig) {
       for (let k = 0; k < c.K; k++) {
         if (k === t.at) continue
         const visited = (t.visited >> k) & 1
-        if (visited && where[k] !== 'shadow') return `task ${i} visited kernel ${k} but has no shadow there (${where[k]})`
+        // an exiting task's shadows are exiting too: there, woken, or gone already
+        const shadow = where[k] === 'shadow' || (t.op === 'exit' && (where[k] === 'wakeExit' || where[k] === 'none'))
+        if (visited && !shadow) return `task ${i} visited kernel ${k} but has no shadow there (${where[k]})`
         if (!visited && where[k] !== 'none') return `task ${i} never ran on kernel ${k} but has a ${where[k]} there`
       }
     }

@@ -207,6 +207,19 @@ export function modifyLocal(d: D, c: PopConfig, k: number, tg: number, how: 'unm
   }
 }
 
+/**
+ * `deferFree` (a fix): munmap first clears its own PTE of page v without freeing the frame
+ * (Linux's zap into an mmu_gather), and frees only once every remote kernel has unmapped.
+ */
+export function zapLocal(d: D, k: number, tg: number, v: number): void {
+  d.kernels[k]!.mms[tg]!.ptes[v] = { ...NO_PTE }
+}
+
+/** Frees every frame of kernel k's partition that k no longer maps (the gathered frames of a `deferFree` munmap). */
+export function freeUnreferenced(d: D, c: PopConfig, k: number): void {
+  for (let f = k * c.F; f < (k + 1) * c.F; f++) maybeFree(d, c, f)
+}
+
 /** mremap of page v to page w on kernel k (MREMAP_FIXED: w is unmapped first). False: no VMA at v. */
 export function moveLocal(d: D, c: PopConfig, k: number, tg: number, v: number, w: number): boolean {
   const mm = d.kernels[k]!.mms[tg]!

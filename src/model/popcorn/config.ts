@@ -36,6 +36,8 @@ export interface PopParams {
   readonly reserveLent: boolean
   readonly distributedFork: boolean
   readonly exitLock: boolean
+  readonly deferFree: boolean
+  readonly shadowExitSavesMm: boolean
   readonly [k: string]: number | boolean | string
 }
 

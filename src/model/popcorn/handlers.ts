@@ -57,8 +57,8 @@ export function handle(d: D, c: PopConfig, site: LockSite<PopState, LockRes, Pop
     }
     case 'GROUP_EXIT': {
       const mm = d.kernels[to]!.mms[m.tg]!
-      if (mm.status === 'saved') {
-        if (anyLocalTask(d as PopState, to, m.tg)) mm.status = 'used'
+      if (mm.status !== 'none') {
+        if (anyLocalTask(d as PopState, to, m.tg)) mm.status = 'ending'
         else destroyMm(d, c, to, m.tg)
       }
       releaseReserved(d, c, to, m.tg)

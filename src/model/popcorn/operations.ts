@@ -40,8 +40,10 @@ import {
   releaseReserved,
   breakCow,
   setVma,
+  zapLocal,
+  freeUnreferenced,
 } from './address-space.ts'
-import { finishOp, leaveKernel, localMembers } from './tasks.ts'
+import { clearAnswers, finishOp, leaveKernel, localMembers } from './tasks.ts'
 import { PROT_NONE, PROT_R, PROT_RW, type LockRes, type OpName, type PopMsg, type PopState, type Task } from './state.ts'
 
 type D = Draft<PopState>
@@ -117,7 +119,7 @@ function afterLock(c: PopConfig, op: OpName): string {
 function firstPhase(c: PopConfig, op: OpName): string {
   switch (op) {
     case 'munmap':
-      return c.has('localFirstUnmap') ? 'local' : 'remote'
+      return c.has('localFirstUnmap') ? 'local' : c.p.deferFree ? 'zap' : 'remote'
     case 'mprotect':
       return 'remote'
     case 'mmap':
@@ -213,10 +215,7 @@ function chooseAndProbe(d: D, c: PopConfig, i: number): void {
 /** After the lock is released (or, without a lock, at the end of an operation's work). */
 function afterRelease(t: Draft<Task>): void {
   if ((t.op === 'read' || t.op === 'write') && t.arg === 0) t.phase = 'access'
-  else if (t.op === 'exit') {
-    t.op = 'gone'
-    t.phase = ''
-  } else finishOp(t)
+  else finishOp(t, t.op === 'exit' ? 'gone' : 'idle')
 }
 
 function releaseLock(d: D, site: Site, i: number): void {
@@ -244,7 +243,10 @@ export function start(d: D, c: PopConfig, site: Site, i: number, ch: Choice): vo
     case 'write':
       t.arg = 0
       t.phase = 'access'
-      doStep(d, c, site, i, ownStep(d as PopState, c, i)!)
+      {
+        const first = ownStep(d as PopState, c, i)
+        if (first !== undefined) doStep(d, c, site, i, first)
+      }
       return
     case 'migrate':
       d.kernels[k]!.tasks[i] = 'shadow'
@@ -329,6 +331,7 @@ export function doStep(d: D, c: PopConfig, site: Site, i: number, name: string):
       return
     case 'install': {
       const ok = completeFault(d, c, k, t.tg, t.page, t.got)
+      clearAnswers(t)
       t.arg = ok ? 0 : 1
       if (c.has('noFaultLock')) afterRelease(t)
       else t.phase = 'release'
@@ -348,6 +351,10 @@ export function doStep(d: D, c: PopConfig, site: Site, i: number, name: string):
       localChange(d, c, i)
       t.phase = t.op === 'munmap' && c.has('localFirstUnmap') ? 'remote' : 'done'
       return
+    case 'zap':
+      zapLocal(d, k, t.tg, t.page)
+      t.phase = 'remote'
+      return
     case 'pull':
       query(d, c, i, t.op === 'fork' ? (1 << c.V) - 1 : bit(t.page), false)
       t.phase = 'pulled'
@@ -357,6 +364,7 @@ export function doStep(d: D, c: PopConfig, site: Site, i: number, name: string):
         if (rank(m) === 2) installFull(d, c, k, t.tg, m)
         else if (rank(m) === 1 && mm.vmas[m.page]!.prot === PROT_NONE) setVma(d, k, t.tg, m.page, m.vma)
       }
+      clearAnswers(t)
       t.phase = 'remote'
       return
     case 'choose':
@@ -364,6 +372,7 @@ export function doStep(d: D, c: PopConfig, site: Site, i: number, name: string):
       return
     case 'check':
       if (rank(t.got[t.page]!) > 0) {
+        clearAnswers(t)
         t.tried |= bit(t.page)
         chooseAndProbe(d, c, i)
       } else {
@@ -385,6 +394,7 @@ export function doStep(d: D, c: PopConfig, site: Site, i: number, name: string):
         if (!c.has('noSavedMm')) mm.status = 'saved'
       } else {
         sendToAll(d, c, i, { kind: 'GROUP_EXIT', tg: t.tg }, false)
+        mm.status = 'ending'
         releaseReserved(d, c, k, t.tg)
       }
       t.phase = 'die'
@@ -408,6 +418,7 @@ function localChange(d: D, c: PopConfig, i: number): void {
   switch (t.op) {
     case 'munmap':
       modifyLocal(d, c, k, t.tg, 'unmap', bit(t.page), 0)
+      if (c.p.deferFree) freeUnreferenced(d, c, k)
       d.lastWrite[t.tg]![t.page] = 0
       return
     case 'mprotect':

@@ -38,9 +38,10 @@ export const NO_PTE: Pte = { frame: -1, prot: PROT_NONE, cow: false }
 /**
  * One kernel's copy of a process's address space (a partial replica, Figure 5.6).
  * `used`: referenced by the tasks (running or shadow) of the process on this kernel;
- * `saved`: kept after the last local member exited while remote members remain (5.5).
+ * `saved`: kept after the last local member exited while remote members remain (5.5);
+ * `ending`: used, and the group's exit is known here: it goes with its last task.
  */
-export type MmStatus = 'none' | 'used' | 'saved'
+export type MmStatus = 'none' | 'used' | 'saved' | 'ending'
 
 export interface Mm {
   readonly status: MmStatus

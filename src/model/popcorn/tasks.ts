@@ -13,7 +13,9 @@
  */
 import type { Draft } from 'immer'
 import { bit, type PopConfig } from './config.ts'
-import { destroyMm, emptyMm } from './address-space.ts'
+import { destroyMm, emptyMm, noMapping } from './address-space.ts'
+import { idleRequest } from './lamport-lock.ts'
+import { PROT_NONE } from './state.ts'
 import type { Mm, PopState, Presence, Task } from './state.ts'
 
 type D = Draft<PopState>
@@ -36,11 +38,18 @@ export function anyLocalTask(s: PopState, k: number, tg: number): boolean {
   return s.tasks.some((t, i) => t.tg === tg && s.kernels[k]!.tasks[i] !== 'none')
 }
 
-/** Task i's structures leave kernel k; the mm goes with the last of them unless saved. */
+/**
+ * Task i's structures leave kernel k; the mm goes with the last of them unless saved. With
+ * `shadowExitSavesMm` (a fix), a copy whose last task leaves before the group's exit is
+ * known here is saved instead, until the group exit notification.
+ */
 export function leaveKernel(d: D, c: PopConfig, k: number, i: number): void {
   d.kernels[k]!.tasks[i] = 'none'
   const tg = d.tasks[i]!.tg
-  if (d.kernels[k]!.mms[tg]!.status === 'used' && !anyLocalTask(d as PopState, k, tg)) destroyMm(d, c, k, tg)
+  const mm = d.kernels[k]!.mms[tg]!
+  if ((mm.status !== 'used' && mm.status !== 'ending') || anyLocalTask(d as PopState, k, tg)) return
+  if (mm.status === 'used' && c.p.shadowExitSavesMm) mm.status = 'saved'
+  else destroyMm(d, c, k, tg)
 }
 
 /**
@@ -58,7 +67,7 @@ export function arrive(d: D, c: PopConfig, j: number, i: number): void {
   }
   const mm = here.mms[t.tg]!
   if (mm.status === 'none') here.mms[t.tg] = { ...emptyMm(c.V), status: 'used' } as Draft<Mm>
-  else mm.status = 'used'
+  else if (mm.status === 'saved') mm.status = 'used'
   here.tasks[i] = 'live'
   t.visited |= bit(j)
   finishOp(t)
@@ -75,7 +84,20 @@ export function resume(d: D, c: PopConfig, k: number, i: number): void {
   }
 }
 
-export function finishOp(t: Draft<Task>): void {
-  t.op = 'idle'
+/** The operation is over: the task is idle (or gone), its scratch fields cleared so that dead values do not tell states apart. */
+export function finishOp(t: Draft<Task>, op: 'idle' | 'gone' = 'idle'): void {
+  t.op = op
   t.phase = ''
+  t.page = 0
+  t.arg = 0
+  t.count = 0
+  t.tried = 0
+  clearAnswers(t)
+  t.lock = idleRequest({ tg: t.tg, res: 0 })
+}
+
+export function clearAnswers(t: Draft<Task>): void {
+  t.got.forEach((m, v) => {
+    if (m.vma.prot !== PROT_NONE) t.got[v] = noMapping(v)
+  })
 }
