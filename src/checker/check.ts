@@ -2,8 +2,8 @@
  * One model-checking run: build the model from its factory, explore, and on a violation
  * rebuild the counterexample and render it as an ITF trace.
  */
-import { InputError } from './errors.ts'
-import { explore, type ExploreOptions, type ExploreResult } from './explorer.ts'
+import { InputError, ModelError } from './errors.ts'
+import { explore, exploreAsync, type ExploreOptions, type ExploreResult } from './explorer.ts'
 import { toItf, type Json, type TraceMeta } from './itf.ts'
 import type { AnyModel, ModelFactory, Params } from './model.ts'
 import { paramsToJson } from './params.ts'
@@ -28,14 +28,33 @@ export interface CheckOutcome {
 }
 
 export function runCheck(req: CheckRequest): CheckOutcome {
-  const model = req.factory.create(req.params, req.mutations)
+  const model = createModel(req)
+  return outcomeOf(req, model, explore(model, req))
+}
+
+/** `runCheck` in slices: SIGINT/SIGTERM handlers (which set `req.interrupted`) run while it searches. */
+export async function runCheckAsync(req: CheckRequest): Promise<CheckOutcome> {
+  const model = createModel(req)
+  return outcomeOf(req, model, await exploreAsync(model, req))
+}
+
+function createModel(req: CheckRequest): AnyModel {
+  let model: AnyModel
+  try {
+    model = req.factory.create(req.params, req.mutations)
+  } catch (e) {
+    throw new ModelError(`model ${req.factory.name} cannot be built with these parameters: ${(e as Error).message.split('\n')[0]}`)
+  }
   for (const p of req.properties ?? []) {
     if (!(p in model.invariants) && !(p in (model.transitionInvariants ?? {}))) {
       const known = [...Object.keys(model.invariants), ...Object.keys(model.transitionInvariants ?? {})].join(', ')
       throw new InputError(`model ${model.name} has no property '${p}' in this configuration (known: ${known})`)
     }
   }
-  const result = explore(model, req)
+  return model
+}
+
+function outcomeOf(req: CheckRequest, model: AnyModel, result: ExploreResult): CheckOutcome {
   const base: TraceMeta = {
     model: req.factory.name,
     ...(req.modelFile !== undefined ? { modelFile: req.modelFile } : {}),

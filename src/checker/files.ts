@@ -1,4 +1,7 @@
-/** File output that never leaves a partial file behind: write a temporary file, then rename. */
+/**
+ * File output: never a partial file (write a temporary file, then rename), and output paths
+ * checked before a run starts, so that a finished run is never lost to a path it cannot write.
+ */
 import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { InputError } from './errors.ts'
@@ -17,17 +20,40 @@ export function writeFileAtomic(path: string, text: string): void {
 
 /**
  * Checks, before a long run, that `path` can be written by `writeFileAtomic`: it is not a
- * folder, and its nearest existing parent is a folder we may write in. `InputError` otherwise.
+ * folder, and its nearest existing parent is a folder we may write in. `InputError` naming
+ * `option` otherwise.
  */
 export function assertWritableFile(path: string, option: string): void {
   const full = resolve(path)
-  if (existsSync(full) && statSync(full).isDirectory()) throw new InputError(`${option} ${path} is a folder, not a file`)
-  let dir = dirname(full)
-  while (!existsSync(dir)) dir = dirname(dir)
-  if (!statSync(dir).isDirectory()) throw new InputError(`${option} ${path}: ${dir} is not a folder`)
+  if (existsSync(full)) {
+    if (statSync(full).isDirectory()) throw new InputError(`${option} ${path}: is a directory, a file is wanted`)
+    if (!writable(full)) throw new InputError(`${option} ${path}: the file cannot be written`)
+  }
+  checkFolder(dirname(full), option, path)
+}
+
+/** Throws an `InputError` naming `option` unless files can be written into the folder `dir`. */
+export function assertWritableDir(dir: string, option: string): void {
+  checkFolder(resolve(dir), option, dir)
+}
+
+function checkFolder(full: string, option: string, given: string): void {
+  // the nearest folder that exists must be a folder we may write into (mkdir -p does the rest)
+  let at = full
+  while (!existsSync(at)) {
+    const up = dirname(at)
+    if (up === at) break
+    at = up
+  }
+  if (!statSync(at).isDirectory()) throw new InputError(`${option} ${given}: ${at} is a file, not a folder`)
+  if (!writable(at)) throw new InputError(`${option} ${given}: the folder ${at} cannot be written`)
+}
+
+function writable(path: string): boolean {
   try {
-    accessSync(dir, constants.W_OK)
+    accessSync(path, constants.W_OK)
+    return true
   } catch {
-    throw new InputError(`${option} ${path}: cannot write in ${dir}`)
+    return false
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The memory cap of a search. A search ends with verdict `limit` (memory) when the
- * process's resident memory reaches the cap, or when the JavaScript heap comes within 10 %
+ * process's resident memory reaches the cap, or when the JavaScript heap fills three quarters
  * of V8's own limit (past which V8 aborts the process), whichever comes first: never the
  * kernel's out-of-memory kill, never a V8 abort.
  *
@@ -17,11 +17,13 @@ export function defaultMemoryLimitBytes(): number {
 }
 
 const heapLimit = getHeapStatistics().heap_size_limit
+/** V8 aborts when its garbage collector cannot free enough near the limit: stop well before. */
+const HEAP_FRACTION = 0.75
 
 /** Why memory is exhausted ('resident' or 'heap'), or undefined while it is not. */
 export function memoryExhausted(capBytes: number): 'resident' | 'heap' | undefined {
   if (process.memoryUsage.rss() >= capBytes) return 'resident'
-  if (getHeapStatistics().used_heap_size >= heapLimit * 0.9) return 'heap'
+  if (getHeapStatistics().used_heap_size >= heapLimit * HEAP_FRACTION) return 'heap'
   return undefined
 }
 

@@ -47,10 +47,13 @@ export function checkParamValue(spec: ParamSpec, v: unknown): ParamValue {
 /** Defaults overridden by `k=v` strings; unknown names are bad input. */
 export function resolveParams(factory: ModelFactory, assignments: readonly string[]): Params {
   const out: Record<string, ParamValue> = defaults(factory)
+  const given = new Set<string>()
   for (const a of assignments) {
     const eq = a.indexOf('=')
     if (eq <= 0) throw new InputError(`bad parameter '${a}': expected NAME=VALUE`)
     const name = a.slice(0, eq)
+    if (given.has(name)) throw new InputError(`parameter ${name} is given twice`)
+    given.add(name)
     out[name] = parseParamValue(specOf(factory, name), a.slice(eq + 1))
   }
   return out
@@ -64,7 +67,10 @@ export function resolveTypedParams(factory: ModelFactory, given: Readonly<Record
 }
 
 export function resolveMutations(factory: ModelFactory, names: readonly string[]): ReadonlySet<string> {
+  const seen = new Set<string>()
   for (const n of names) {
+    if (seen.has(n)) throw new InputError(`mutation ${n} is given twice`)
+    seen.add(n)
     if (!factory.mutations.some((m) => m.name === n)) {
       const known = factory.mutations.map((m) => m.name).join(', ') || 'none'
       throw new InputError(`model ${factory.name} has no mutation '${n}' (known: ${known})`)

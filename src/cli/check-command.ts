@@ -1,14 +1,17 @@
 /** `rkcheck check`: explore one model configuration and report as TLC does. */
 import pc from 'picocolors'
-import { runCheck, type CheckOutcome } from '../checker/check.ts'
+import { runCheckAsync, type CheckOutcome } from '../checker/check.ts'
 import { InputError } from '../checker/errors.ts'
 import type { ExploreResult, ExploreStats } from '../checker/explorer.ts'
-import { writeFileAtomic } from '../checker/files.ts'
-import type { ModelFactory } from '../checker/model.ts'
+import { assertWritableDir, assertWritableFile, writeFileAtomic } from '../checker/files.ts'
+import { modelFilePath } from '../checker/load.ts'
+import { defaultMemoryLimitBytes, parseMemorySize } from '../checker/memory.ts'
+import type { ModelFactory, Params } from '../checker/model.ts'
 import { formatParams, paramsToJson, resolveMutations, resolveParams } from '../checker/params.ts'
 import { int, mib, prob, secs, table } from './format.ts'
 import { printCounterexample, printCoverage } from './counterexample.ts'
-import { modelFromArgs, optionalNumber } from './model-option.ts'
+import { integerOption, modelFromArgs, optionalNumber } from './model-option.ts'
+import { whileInterruptible } from './signals.ts'
 import { progressReporter } from './progress.ts'
 
 export interface CheckCliOptions {
@@ -20,6 +23,7 @@ export interface CheckCliOptions {
   readonly maxStates?: string
   readonly maxDepth?: string
   readonly timeLimit?: string
+  readonly memoryLimit?: string
   readonly traceOut?: string
   readonly json?: string
   readonly witnessDir?: string
@@ -37,36 +41,46 @@ export async function checkCommand(modelName: string | undefined, o: CheckCliOpt
   const params = resolveParams(factory, o.param)
   const mutations = resolveMutations(factory, o.mutate)
   const strategy = o.dfs ? 'dfs' : 'bfs'
+  const maxStates = o.maxStates === undefined ? {} : { maxStates: integerOption(o.maxStates, '--max-states', 1, 2 ** 32) }
+  const maxDepth = o.maxDepth === undefined ? {} : { maxDepth: integerOption(o.maxDepth, '--max-depth', 0, 2 ** 31) }
+  const memoryLimitBytes = memoryLimitOption(o.memoryLimit)
+  // every output path is checked before the search: a finished run is never lost
+  const traceFile = o.traceOut ?? defaultTracePath(factory, params, [...mutations])
+  assertWritableFile(traceFile, o.traceOut !== undefined ? '--trace-out' : 'the trace file')
+  if (o.json !== undefined) assertWritableFile(o.json, '--json')
+  if (o.witnessDir !== undefined) assertWritableDir(o.witnessDir, '--witness-dir')
+
   const label = `${factory.name}${mutations.size ? ` [${[...mutations].join(', ')}]` : ''}`
   const progress = progressReporter(label, o.quiet ?? false)
-
-  const outcome = runCheck({
-    factory,
-    params,
-    mutations,
-    ...(o.modelFile !== undefined ? { modelFile: o.modelFile } : {}),
-    strategy,
-    checkDeadlock: o.deadlock,
-    representation: o.representation,
-    ...(o.property.length > 0 ? { properties: o.property } : {}),
-    ...optionalNumber('maxStates', o.maxStates, '--max-states'),
-    ...optionalNumber('maxDepth', o.maxDepth, '--max-depth'),
-    ...optionalNumber('timeLimitSec', o.timeLimit, '--time-limit'),
-    onProgress: (s) => progress.report(s),
-    progressEveryMs: progress.everyMs,
-  })
+  const outcome = await whileInterruptible((interrupted) =>
+    runCheckAsync({
+      factory,
+      params,
+      mutations,
+      ...(o.modelFile !== undefined ? { modelFile: modelFilePath(o.modelFile) } : {}),
+      strategy,
+      checkDeadlock: o.deadlock,
+      representation: o.representation,
+      ...(o.property.length > 0 ? { properties: o.property } : {}),
+      ...maxStates,
+      ...maxDepth,
+      ...optionalNumber('timeLimitSec', o.timeLimit, '--time-limit'),
+      memoryLimitBytes,
+      interrupted,
+      onProgress: (s) => progress.report(s),
+      progressEveryMs: progress.everyMs,
+    }),
+  )
   progress.done()
   const r = outcome.result
 
   console.log(`Model ${pc.bold(factory.name)} (${formatParams(params) || 'no parameters'})`)
   console.log(`Mutations: ${mutations.size ? [...mutations].join(', ') : 'none'}; search: ${strategy}`)
-  let traceFile: string | undefined
   if (r.verdict === 'violated') {
-    traceFile = o.traceOut ?? defaultTracePath(factory.name, [...mutations], r.violation.property)
     writeFileAtomic(traceFile, JSON.stringify(outcome.itf, null, 1) + '\n')
     printCounterexample(outcome.model, outcome.trace!)
   }
-  console.log(verdictLine(r, traceFile))
+  console.log(verdictLine(r, r.verdict === 'violated' ? traceFile : undefined))
   printStats(r.stats)
   if (o.witnessDir !== undefined) {
     for (const [name, itf] of Object.entries(outcome.witnesses)) {
@@ -77,14 +91,28 @@ export async function checkCommand(modelName: string | undefined, o: CheckCliOpt
   }
 
   if (o.json !== undefined) {
-    writeFileAtomic(o.json, JSON.stringify(checkJson(factory, outcome, strategy, traceFile, paramsToJson(params), [...mutations]), null, 2) + '\n')
+    const written = r.verdict === 'violated' ? traceFile : undefined
+    writeFileAtomic(o.json, JSON.stringify(checkJson(factory, outcome, strategy, written, paramsToJson(params), [...mutations]), null, 2) + '\n')
   }
   return r.verdict === 'holds' ? EXIT.holds : r.verdict === 'violated' ? EXIT.violated : EXIT.limit
 }
 
-export function defaultTracePath(model: string, mutations: readonly string[], property: string): string {
-  const base = [model.replace(/[^A-Za-z0-9_-]+/g, '_'), ...mutations].join('.')
-  return `traces/${base}.${property}.itf.json`
+/**
+ * The default counterexample file: `traces/MODEL[.MUTATIONS][.PARAM=VALUE...].itf.json`, with
+ * every parameter that differs from its default, so that configurations do not overwrite
+ * each other's traces (only a rerun of the same configuration replaces its trace).
+ */
+export function defaultTracePath(factory: ModelFactory, params: Params, mutations: readonly string[]): string {
+  const safe = (x: string): string => x.replace(/[^A-Za-z0-9_=+-]+/g, '_')
+  const changed = factory.params.filter((p) => params[p.name] !== p.default).map((p) => `${p.name}=${paramsToJson(params)[p.name]}`)
+  return `traces/${[factory.name, ...mutations, ...changed].map(safe).join('.')}.itf.json`
+}
+
+function memoryLimitOption(raw: string | undefined): number {
+  if (raw === undefined) return defaultMemoryLimitBytes()
+  const bytes = parseMemorySize(raw)
+  if (bytes === undefined) throw new InputError(`--memory-limit: expected a size such as 4G, 512M or 50%, got '${raw}'`)
+  return bytes
 }
 
 export function verdictLine(r: ExploreResult, traceFile?: string): string {
@@ -98,7 +126,19 @@ export function verdictLine(r: ExploreResult, traceFile?: string): string {
         (traceFile ? `\nTrace written to ${traceFile}` : '')
       )
     case 'limit':
-      return pc.yellow(`Verdict: limit (${r.limit} reached before a verdict; nothing is proved)`)
+      return pc.yellow(`Verdict: limit (${limitText(r)} before a verdict; nothing is proved)`)
+  }
+}
+
+/** Why a search stopped early, in words. */
+export function limitText(r: Extract<ExploreResult, { verdict: 'limit' }>): string {
+  switch (r.limit) {
+    case 'interrupted':
+      return 'interrupted'
+    case 'memory':
+      return `memory limit reached: ${r.detail ?? 'memory cap'}`
+    default:
+      return `${r.limit} reached`
   }
 }
 
@@ -153,7 +193,7 @@ function checkJson(
           },
         }
       : {}),
-    ...(r.verdict === 'limit' ? { limit: r.limit } : {}),
+    ...(r.verdict === 'limit' ? { limit: r.limit, ...(r.detail ? { limitDetail: r.detail } : {}) } : {}),
     stats: r.stats,
   }
 }

@@ -38,9 +38,10 @@ function program(setExit: (code: number) => void): Command {
     .option('--model-file <file>', 'load a model from a .ts or .js file (default export)')
     .option('--bfs', 'breadth-first search: shortest counterexample (default)')
     .option('--dfs', 'depth-first search')
-    .option('--max-states <n>', 'stop after this many distinct states (verdict limit, exit 3)')
+    .option('--max-states <n>', 'explore at most this many distinct states (verdict limit, exit 3, when there are more)')
     .option('--max-depth <n>', 'do not expand states deeper than this (verdict limit, exit 3)')
     .option('--time-limit <s>', 'stop after this many seconds (verdict limit, exit 3)')
+    .option('--memory-limit <size>', 'stop when resident memory reaches this: 4G, 512M, 50% (default: half of the machine\'s memory; verdict limit, exit 3)')
     .option('--no-deadlock', 'do not report states without enabled actions')
     .addOption(
       new Option('--representation <how>', 'frontier of encoded state vectors, or of immutable state objects (immer next)')
@@ -85,6 +86,7 @@ function program(setExit: (code: number) => void): Command {
     .option('--costs <profile>', 'cost profile for --timed (default: the first that prices the model)')
     .option('--svg <file>', 'with --timed: also draw the timeline as an SVG picture')
     .option('--trace-out <file>', 'with --timed: write the trace with every step\'s start and end (for rkcheck view)')
+    .option('--model-file <file>', 'the model file of a trace written from one (a trace alone never runs code)')
     .action(async (file: string, o) => setExit(await replayCommand(file, o)))
 
   p.command('view')

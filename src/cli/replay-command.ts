@@ -1,15 +1,13 @@
 /** `rkcheck replay TRACE`: re-execute an ITF trace and confirm each state and the violation. */
-import { readFileSync } from 'node:fs'
 import pc from 'picocolors'
 import { InputError } from '../checker/errors.ts'
-import { parseItf } from '../checker/itf.ts'
-import { builtinModel, loadModelFile } from '../checker/load.ts'
 import { describeAction, replayTrace } from '../checker/replay.ts'
 import { writeFileAtomic } from '../checker/files.ts'
 import { costsFor, defaultProfile, profileByName } from '../executor/profiles/index.ts'
 import { renderSvg, timelineSpec } from '../executor/plot.ts'
 import { timedTraceText, timeReplay } from '../executor/replay-timed.ts'
 import { stepLabel, timedReport } from '../executor/timed-report.ts'
+import { readTrace, traceModel } from './trace-input.ts'
 
 export interface ReplayCliOptions {
   readonly verbose?: boolean
@@ -17,18 +15,13 @@ export interface ReplayCliOptions {
   readonly costs?: string
   readonly svg?: string
   readonly traceOut?: string
+  readonly modelFile?: string
 }
 
 export async function replayCommand(file: string, o: ReplayCliOptions): Promise<number> {
   if (!o.timed && (o.costs !== undefined || o.svg !== undefined || o.traceOut !== undefined)) throw new InputError('--costs, --svg and --trace-out need --timed')
-  let text: string
-  try {
-    text = readFileSync(file, 'utf8')
-  } catch (e) {
-    throw new InputError(`cannot read trace ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`)
-  }
-  const trace = parseItf(text, file)
-  const factory = trace.meta.modelFile !== undefined ? await loadModelFile(trace.meta.modelFile) : builtinModel(trace.meta.model)
+  const { text, trace } = readTrace(file)
+  const factory = await traceModel(trace, file, o.modelFile)
   const r = replayTrace(factory, trace)
   const profile = o.timed ? (o.costs !== undefined ? profileByName(o.costs) : defaultProfile(trace.meta.model)) : undefined
   const costs = profile ? costsFor(profile, r.model.name, trace.meta.params) : undefined

@@ -1,0 +1,31 @@
+/**
+ * rkcheck's public API, for users' own model files and tests:
+ *
+ * ```ts
+ * import { defineModel, reducer, type Model } from 'rkcheck'
+ * ```
+ *
+ * A model file's default export is a factory made with `defineModel`, a plain function
+ * `(params, mutations) => Model`, or a `Model`.
+ */
+export { defineModel } from './checker/model.ts'
+export type {
+  Action,
+  AnyModel,
+  Check,
+  Model,
+  ModelFactory,
+  ModelRules,
+  MutationSpec,
+  Params,
+  ParamSpec,
+  ParamValue,
+} from './checker/model.ts'
+export { reducer, type Recipe, type Reducer } from './checker/reducer.ts'
+export { canonicalize, compareValues } from './checker/canonical.ts'
+export { explore, exploreAsync } from './checker/explorer.ts'
+export type { ExploreOptions, ExploreResult, ExploreStats, Violation } from './checker/explorer.ts'
+export { runCheck, type CheckOutcome, type CheckRequest } from './checker/check.ts'
+export { rebuildTrace, type Trace } from './checker/trace.ts'
+export { parseItf, toItf } from './checker/itf.ts'
+export { replayTrace } from './checker/replay.ts'
