@@ -128,7 +128,7 @@ export const lamportProofs: readonly ProofEntry[] = [
   {
     id: 'lamport/faithful/requestLock/kernelClocks',
     model: 'lamport',
-    params: { ...finest, requestLock: true, clocks: 'perKernel' },
+    params: { ...finest, requestLock: true, clocks: 'perKernel', heavy: false },
     expect: { holds: true },
     suites: ['full'],
   },
