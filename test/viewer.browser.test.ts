@@ -4,6 +4,7 @@
  * keyboard and by click, checks what is shown, and saves screenshots (the README shows
  * `docs/viewer-lamport.png`). Without Chromium the tests are skipped, and say why.
  */
+import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -151,6 +152,31 @@ describe.skipIf(!haveBrowser)('viewer page in headless Chromium', () => {
     await p.keyboard.press('t')
     expect(await p.locator('svg .ticktext').count()).toBe(0)
     expect(await text(p, '#layout-toggle')).toBe('show the time axis (t)')
+  })
+
+  test('a trace timed by the executor: steps at their times, messages slanted by their transit (README screenshot)', async () => {
+    // a fixed path: the page's title shows it, and the screenshot stays the same from run to run
+    mkdirSync(join(tmpdir(), 'rkcheck-view'), { recursive: true })
+    const timed = join(tmpdir(), 'rkcheck-view', 'lamport.faithful.timed.itf.json')
+    const r = spawnSync(process.execPath, ['bin/rkcheck.mjs', 'replay', 'traces/lamport.faithful.itf.json', '--timed', '--trace-out', timed], { encoding: 'utf8' })
+    expect(r.status, r.stderr).toBe(0)
+    const raw = JSON.parse(readFileSync(timed, 'utf8'))
+    const n = raw.states.length - 1
+    const last = raw.states[n]['#meta'].time as { start: number; end: number }
+    const p = await page(timed, 'lamport-timed')
+    expect(await p.locator('svg .ticktext').count()).toBeGreaterThan(2)
+    await p.keyboard.press('End')
+    const fmt = (t: number): string => t.toLocaleString('en')
+    expect(await text(p, '#step-meta')).toContain(`time ${fmt(last.start)}..${fmt(last.end)} ${raw['#meta'].timeUnit}`)
+    // a delivery starts no earlier than its send ended: arrows point down the time axis
+    const arrows = await p.locator('svg .msg:not(.inflight)').evaluateAll((ps) =>
+      ps.map((e) => (e.getAttribute('d') ?? '').match(/-?[\d.]+/g)!.map(Number)),
+    )
+    expect(arrows.length).toBeGreaterThan(0)
+    for (const [, y1, , y2] of arrows) expect(y2!).toBeGreaterThanOrEqual(y1!)
+    await p.locator('#chart').evaluate((e) => (e.scrollLeft = 0))
+    await p.mouse.move(1, 1)
+    await p.screenshot({ path: screenshotPath('viewer-lamport-timed.png') })
   })
 
   test('no script errors, and nothing fetched but the page itself', () => {
