@@ -186,7 +186,8 @@
   }
 
   function stripActor(label, actor) {
-    return label.startsWith(actor + ': ') ? label.slice(actor.length + 2) : label
+    // `kernel 0: enter` -> `enter`, `kernel 0, task 1: read` -> `task 1: read` (the actor is written before it)
+    return label.startsWith(actor + ': ') || label.startsWith(actor + ', ') ? label.slice(actor.length + 2) : label
   }
 
   function defs() {
