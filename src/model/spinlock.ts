@@ -49,7 +49,9 @@
  * write instead of xadd), `trylockSkipAcquired` (trylock without the test of acquired,
  * Code 3.2 line 13), `isLockedTicketsOnly` (is_locked as the ticket lock had it: tail !=
  * head), `spinBackoff` (a timed-out waiter holds off its first xchg for n iterations, n
- * its queue position when it timed out: earlier tickets would win among timed-out waiters).
+ * its queue position when it timed out: earlier tickets would win among timed-out waiters),
+ * `freeLockFastPath` (line 9's fast path taken whenever the lock word is free, not only
+ * when the ticket is head: a newcomer skips the queue while the head waiter is preempted).
  *
  * Ghost state for the properties (no rule reads it): `ahead`, the vCPUs already waiting
  * when this one arrived; `timedOut`; `overtakes`, how many later arrivals acquired the lock
@@ -143,6 +145,7 @@ export interface SpinConfig extends SpinParams {
   readonly trylockSkipAcquired: boolean
   readonly isLockedTicketsOnly: boolean
   readonly spinBackoff: boolean
+  readonly freeLockFastPath: boolean
 }
 
 const WAITING: ReadonlySet<Pc> = new Set(['writeTail', 'loop', 'spin'])
@@ -252,7 +255,7 @@ function queued(c: SpinConfig, d: Draft<SpinState>, j: number, oldHead: number):
   if (c.lock === 'ticket') {
     if (oldHead === me.t) acquire(c, d, j)
     else me.pc = 'loop'
-  } else if (me.h === me.t) {
+  } else if (me.h === me.t || (c.freeLockFastPath && lockFree(c, d))) {
     me.pc = 'spin'
   } else {
     me.timeout = threshold(c, position(c, me.t, me.h))
@@ -402,6 +405,7 @@ export function spinConfig(p: SpinParams, mutations: ReadonlySet<string>): SpinC
     trylockSkipAcquired: mutations.has('trylockSkipAcquired'),
     isLockedTicketsOnly: mutations.has('isLockedTicketsOnly'),
     spinBackoff: mutations.has('spinBackoff'),
+    freeLockFastPath: mutations.has('freeLockFastPath'),
   }
 }
 

@@ -34,6 +34,7 @@ export const spinlock = defineModel<SpinParams>({
     { name: 'trylockSkipAcquired', doc: 'trylock without the test of acquired (Code 3.2 line 13)' },
     { name: 'isLockedTicketsOnly', doc: "is_locked as Linux's ticket lock has it: tail != head, ignoring acquired / the lock bit" },
     { name: 'spinBackoff', doc: 'a timed-out waiter holds off its first xchg for as many iterations as its queue position' },
+    { name: 'freeLockFastPath', doc: 'the fast path (Code 3.1 line 9) taken whenever the lock is free, not only when the ticket is head' },
   ],
   create: (p, m) => ({ ...spinlockRules(p, m), ...spinlockProperties(spinConfig(p, m)) }),
 })
