@@ -332,7 +332,6 @@ class Search {
         const tid = this.visit(t, id, i, depth + 1, s, a, i)
         if (tid < 0) continue
         coverage.fresh(ti)
-        if (depth + 1 > this.diameter) this.diameter = depth + 1
       }
     }
   }
@@ -380,6 +379,7 @@ class Search {
     if (!this.visited.add(fpA(), fpB())) return -1
     if (this.log.size >= this.maxStates) throw new Stop('max-states')
     const id = this.log.push(parent, action)
+    if (depth > this.diameter) this.diameter = depth
     if (this.vectors && !stateWords) tc = this.encodeState(t)
 
     const ms = this.measures

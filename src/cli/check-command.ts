@@ -45,8 +45,8 @@ export async function checkCommand(modelName: string | undefined, o: CheckCliOpt
   const maxDepth = o.maxDepth === undefined ? {} : { maxDepth: integerOption(o.maxDepth, '--max-depth', 0, 2 ** 31) }
   const memoryLimitBytes = memoryLimitOption(o.memoryLimit)
   // every output path is checked before the search: a finished run is never lost
-  const traceFile = o.traceOut ?? defaultTracePath(factory, params, [...mutations])
-  assertWritableFile(traceFile, o.traceOut !== undefined ? '--trace-out' : 'the trace file')
+  if (o.traceOut !== undefined) assertWritableFile(o.traceOut, '--trace-out')
+  else assertWritableDir(TRACE_DIR, 'the trace folder')
   if (o.json !== undefined) assertWritableFile(o.json, '--json')
   if (o.witnessDir !== undefined) assertWritableDir(o.witnessDir, '--witness-dir')
 
@@ -76,11 +76,12 @@ export async function checkCommand(modelName: string | undefined, o: CheckCliOpt
 
   console.log(`Model ${pc.bold(factory.name)} (${formatParams(params) || 'no parameters'})`)
   console.log(`Mutations: ${mutations.size ? [...mutations].join(', ') : 'none'}; search: ${strategy}`)
-  if (r.verdict === 'violated') {
+  const traceFile = r.verdict === 'violated' ? (o.traceOut ?? defaultTracePath(factory, params, [...mutations], r.violation.property)) : undefined
+  if (traceFile !== undefined) {
     writeFileAtomic(traceFile, JSON.stringify(outcome.itf, null, 1) + '\n')
     printCounterexample(outcome.model, outcome.trace!)
   }
-  console.log(verdictLine(r, r.verdict === 'violated' ? traceFile : undefined))
+  console.log(verdictLine(r, traceFile))
   printStats(r.stats)
   if (o.witnessDir !== undefined) {
     for (const [name, itf] of Object.entries(outcome.witnesses)) {
@@ -91,21 +92,22 @@ export async function checkCommand(modelName: string | undefined, o: CheckCliOpt
   }
 
   if (o.json !== undefined) {
-    const written = r.verdict === 'violated' ? traceFile : undefined
-    writeFileAtomic(o.json, JSON.stringify(checkJson(factory, outcome, strategy, written, paramsToJson(params), [...mutations]), null, 2) + '\n')
+    writeFileAtomic(o.json, JSON.stringify(checkJson(factory, outcome, strategy, traceFile, paramsToJson(params), [...mutations]), null, 2) + '\n')
   }
   return r.verdict === 'holds' ? EXIT.holds : r.verdict === 'violated' ? EXIT.violated : EXIT.limit
 }
 
+const TRACE_DIR = 'traces'
+
 /**
- * The default counterexample file: `traces/MODEL[.MUTATIONS][.PARAM=VALUE...].itf.json`, with
- * every parameter that differs from its default, so that configurations do not overwrite
- * each other's traces (only a rerun of the same configuration replaces its trace).
+ * The default counterexample file: `traces/MODEL[.MUTATIONS][.PARAM=VALUE...].PROPERTY.itf.json`,
+ * with every parameter that differs from its default, so that configurations do not
+ * overwrite each other's traces (only a rerun of the same configuration replaces its trace).
  */
-export function defaultTracePath(factory: ModelFactory, params: Params, mutations: readonly string[]): string {
+export function defaultTracePath(factory: ModelFactory, params: Params, mutations: readonly string[], property: string): string {
   const safe = (x: string): string => x.replace(/[^A-Za-z0-9_=+-]+/g, '_')
   const changed = factory.params.filter((p) => params[p.name] !== p.default).map((p) => `${p.name}=${paramsToJson(params)[p.name]}`)
-  return `traces/${[factory.name, ...mutations, ...changed].map(safe).join('.')}.itf.json`
+  return `${TRACE_DIR}/${[factory.name, ...mutations, ...changed, property].map(safe).join('.')}.itf.json`
 }
 
 function memoryLimitOption(raw: string | undefined): number {

@@ -70,7 +70,7 @@ export async function simulateCommand(modelName: string | undefined, o: Simulate
   let traceFile: string | undefined
   if (r.verdict === 'violated') {
     const v = r.violation
-    traceFile = o.traceOut ?? defaultTracePath(factory, params, [...mutations]).replace(/\.itf\.json$/, '.sim.itf.json')
+    traceFile = o.traceOut ?? defaultTracePath(factory, params, [...mutations], v.property).replace(/\.itf\.json$/, '.sim.itf.json')
     const meta: TraceMeta = {
       model: factory.name,
       ...(o.modelFile !== undefined ? { modelFile: o.modelFile } : {}),

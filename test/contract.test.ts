@@ -1,0 +1,95 @@
+/** A model that breaks its contract gets one line naming what broke, never a verdict. */
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { describe, expect, test } from 'vitest'
+import { ModelError } from '../src/checker/errors.ts'
+import { explore } from '../src/checker/explorer.ts'
+import type { Model } from '../src/checker/model.ts'
+import { reducer } from '../src/checker/reducer.ts'
+import { rebuildTrace } from '../src/checker/trace.ts'
+
+type S = { n: number; k: { ts: number }[] }
+type A = { type: 'inc' } | { type: 'stamp'; kernel: number }
+
+/** A counter to 3 that a test breaks in one place. */
+function counter(edit: Partial<Model<S, A>> = {}): Model<S, A> {
+  return {
+    name: 'counter',
+    init: () => [{ n: 0, k: [{ ts: 0 }, { ts: 0 }] }],
+    actions: (s) => (s.n < 3 ? [{ type: 'inc' }, { type: 'stamp', kernel: 1 }] : []),
+    next: reducer<S, A>((d, a) => {
+      if (a.type === 'inc') d.n++
+      else d.k[a.kernel]!.ts = d.n === 2 ? NaN : d.n
+    }),
+    invariants: { small: (s) => s.n < 9 || 'big' },
+    terminal: () => true,
+    ...edit,
+  }
+}
+
+function error(m: Model<S, A>, representation: 'vectors' | 'objects'): string {
+  try {
+    explore(m, { representation })
+  } catch (e) {
+    expect(e).toBeInstanceOf(ModelError)
+    const msg = (e as Error).message
+    expect(msg.split('\n')).toHaveLength(1)
+    return msg
+  }
+  throw new Error('the broken model was explored without an error')
+}
+
+describe.each(['vectors', 'objects'] as const)('a broken model (%s)', (representation) => {
+  test('a value outside the domain: its path, the action and the state it came from', () => {
+    expect(error(counter(), representation)).toMatch(/^state\.k\[1\]\.ts is NaN after action stamp\(\{"kernel":1\}\) \(from state #\d+\)$/)
+  })
+
+  test('init() with no state, or not an array', () => {
+    expect(error(counter({ init: () => [] }), representation)).toBe('init() returned no initial state')
+    expect(error(counter({ init: (() => undefined) as never }), representation)).toMatch(/^init\(\) returned undefined/)
+  })
+
+  test('actions() not an array, an action without a string type', () => {
+    expect(error(counter({ actions: (() => ({ type: 'inc' })) as never }), representation)).toMatch(/^actions\(\) returned an object, not an array at state #0$/)
+    expect(error(counter({ actions: (() => [{ kind: 'inc' }]) as never }), representation)).toMatch(/^actions\(\) returned an action without a string type \(#0: \{"kind":"inc"\}\)/)
+    expect(error(counter({ actions: (() => [null]) as never }), representation)).toMatch(/without a string type \(#0: null\)/)
+  })
+
+  test('a function that throws: which one, on which action, from which state', () => {
+    const boom = (): never => {
+      throw new TypeError('boom')
+    }
+    expect(error(counter({ actions: boom }), representation)).toBe('actions() threw (from state #0): boom')
+    expect(error(counter({ next: boom }), representation)).toMatch(/^next\(\) threw on action inc\(\) \(from state #0\): boom$/)
+    expect(error(counter({ invariants: { small: boom } }), representation)).toBe('property small threw: boom')
+    expect(error(counter({ terminal: boom, actions: () => [] }), representation)).toBe('terminal() threw (from state #0): boom')
+  })
+
+  test('a field set to undefined, a class instance, a fraction in an initial state', () => {
+    expect(error(counter({ init: () => [{ n: 0, k: [{ ts: undefined as never }] }] }), representation)).toBe(
+      'state.k[0].ts is undefined (leave the field out instead) in an initial state',
+    )
+    expect(error(counter({ init: () => [{ n: new Date(0) as never, k: [] }] }), representation)).toBe('state.n is an instance of Date, not plain data in an initial state')
+    expect(error(counter({ init: () => [{ n: 0.5, k: [] }] }), representation)).toBe('state.n is 0.5, not an integer in an initial state')
+  })
+})
+
+test('rebuilding a trace checks the same contract', () => {
+  expect(() => rebuildTrace(counter(), [0, 0, 0, 1])).toThrow(/^state\.k\[1\]\.ts is NaN after action stamp\(\{"kernel":1\}\) at state 2$/)
+})
+
+test('on the command line: one line on stderr, exit 2, never a verdict', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rkcheck-contract-'))
+  const file = join(dir, 'broken.ts')
+  writeFileSync(
+    file,
+    `export default { name: 'broken', init: () => [{ x: 0 }], actions: (s: { x: number }) => (s.x < 2 ? [{ type: 'go' }] : []),
+      next: (s: { x: number }) => ({ x: s.x + 0.5 }), invariants: {}, terminal: () => true }\n`,
+  )
+  const r = spawnSync(process.execPath, [resolve('bin/rkcheck.mjs'), 'check', '--model-file', file, '-q'], { encoding: 'utf8' })
+  expect(r.status).toBe(2)
+  expect(r.stdout).not.toMatch(/Verdict/)
+  expect(r.stderr.trim().split('\n')).toEqual(['rkcheck: state.x is 0.5, not an integer after action go() (from state #0)'])
+})

@@ -1,0 +1,127 @@
+/** Runs that end early end cleanly: statistics, verdict limit with its reason, --json written, exit 3. */
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { describe, expect, test } from 'vitest'
+
+const BIN = resolve('bin/rkcheck.mjs')
+const BIG = ['check', 'ticket', '-p', 'threads=8', '-p', 'modulo=16']
+
+function rk(dir: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr }
+}
+
+const fresh = (): string => mkdtempSync(join(tmpdir(), 'rkcheck-early-'))
+
+describe('a search that ends early', () => {
+  test.each(['vectors', 'objects'])('the memory cap (%s): verdict limit (memory), statistics, --json, exit 3', (representation) => {
+    const dir = fresh()
+    const r = rk(dir, ...BIG, '--representation', representation, '--memory-limit', '250M', '--json', 'run.json', '-q')
+    expect(r.code).toBe(3)
+    expect(r.out).toMatch(/Verdict: limit \(memory limit reached: resident memory reached 250 MiB before a verdict; nothing is proved\)/)
+    expect(r.out).toMatch(/distinct/)
+    const j = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'))
+    expect(j).toMatchObject({ verdict: 'limit', limit: 'memory' })
+    expect(j.stats.distinct).toBeGreaterThan(0)
+    expect(j.stats.distinct).toBeLessThan(3_507_216)
+  }, 120_000)
+
+  test.each(['SIGINT', 'SIGTERM'] as const)('%s: verdict limit (interrupted), statistics, --json, exit 3', async (signal) => {
+    const dir = fresh()
+    const child = spawn(process.execPath, [BIN, ...BIG, '--json', 'run.json'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } })
+    let out = ''
+    let err = ''
+    child.stdout.on('data', (b: Buffer) => (out += b))
+    // the progress line on stderr says the search is under way
+    const code = await new Promise<number | null>((done) => {
+      child.stderr.on('data', (b: Buffer) => {
+        err += b
+        if (/distinct/.test(err) && !child.killed) child.kill(signal)
+      })
+      child.on('exit', done)
+    })
+    expect(code).toBe(3)
+    expect(err).toMatch(new RegExp(`${signal}: stopping the search`))
+    expect(out).toMatch(/Verdict: limit \(interrupted before a verdict; nothing is proved\)/)
+    expect(out).toMatch(/Coverage/)
+    expect(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'))).toMatchObject({ verdict: 'limit', limit: 'interrupted' })
+  }, 120_000)
+
+  test('--max-states N explores exactly N states; integers only', () => {
+    const dir = fresh()
+    expect(rk(dir, 'check', 'ticket', '-p', 'threads=4', '--max-states', '100', '--json', 'a.json', '-q').code).toBe(3)
+    expect(JSON.parse(readFileSync(join(dir, 'a.json'), 'utf8')).stats.distinct).toBe(100)
+    // a space of exactly N states holds at --max-states N
+    const all = rk(dir, 'check', 'ticket', '-p', 'threads=2', '--json', 'b.json', '-q')
+    const n = JSON.parse(readFileSync(join(dir, 'b.json'), 'utf8')).stats.distinct as number
+    expect(all.code).toBe(0)
+    expect(rk(dir, 'check', 'ticket', '-p', 'threads=2', '--max-states', String(n), '-q').code).toBe(0)
+    expect(rk(dir, 'check', 'ticket', '-p', 'threads=2', '--max-states', String(n - 1), '-q').code).toBe(3)
+    for (const bad of ['1.5', '1e3', '-4', '0']) expect(rk(dir, 'check', 'ticket', '--max-states', bad).err).toMatch(/^rkcheck: --max-states: expected an integer/)
+  }, 60_000)
+})
+
+describe('output paths are checked before the search starts', () => {
+  test('a folder where a file is wanted, a file where a folder is wanted: one line naming the option, exit 2, no search', () => {
+    const dir = fresh()
+    mkdirSync(join(dir, 'afolder'))
+    writeFileSync(join(dir, 'afile'), '')
+    const cases: [string[], RegExp][] = [
+      [['--json', 'afolder'], /^rkcheck: --json afolder: is a directory, a file is wanted$/],
+      [['--trace-out', 'afolder'], /^rkcheck: --trace-out afolder: is a directory/],
+      [['--json', 'afile/x.json'], /^rkcheck: --json afile\/x\.json: .*afile is a file, not a folder$/],
+      [['--witness-dir', 'afile'], /^rkcheck: --witness-dir afile: .*afile is a file, not a folder$/],
+    ]
+    for (const [opts, line] of cases) {
+      const r = rk(dir, ...BIG, ...opts, '-q')
+      expect(r.code).toBe(2)
+      expect(r.out).toBe('')
+      expect(r.err.trim().split('\n')).toHaveLength(1)
+      expect(r.err.trim()).toMatch(line)
+    }
+  }, 60_000)
+
+  test('default trace files name the configuration, so configurations do not overwrite each other', () => {
+    const dir = fresh()
+    expect(rk(dir, 'check', 'ticket', '-p', 'threads=3', '-p', 'modulo=2', '-q').code).toBe(1)
+    expect(rk(dir, 'check', 'ticket', '--mutate', 'nonAtomicTicket', '-q').code).toBe(1)
+    expect(rk(dir, 'check', 'ticket', '-p', 'threads=2', '--mutate', 'nonAtomicTicket', '-q').code).toBe(1)
+    expect(readdirSync(join(dir, 'traces')).sort()).toEqual([
+      'ticket.modulo=2.mutualExclusion.itf.json',
+      'ticket.nonAtomicTicket.mutualExclusion.itf.json',
+      'ticket.nonAtomicTicket.threads=2.mutualExclusion.itf.json',
+    ])
+  }, 60_000)
+
+  test('a parameter or a mutation given twice is an error', () => {
+    const dir = fresh()
+    expect(rk(dir, 'check', 'ticket', '-p', 'threads=2', '-p', 'threads=3').err).toBe('rkcheck: parameter threads is given twice\n')
+    expect(rk(dir, 'check', 'ticket', '--mutate', 'nonAtomicTicket', '--mutate', 'nonAtomicTicket').err).toBe('rkcheck: mutation nonAtomicTicket is given twice\n')
+  }, 30_000)
+})
+
+describe('replaying a trace never runs code the user did not name', () => {
+  test('a trace from a model file: exit 2 naming the file, unless --model-file is given; it replays from any folder', () => {
+    const dir = fresh()
+    const model = join(dir, 'models', 'count.mjs')
+    mkdirSync(join(dir, 'models'))
+    writeFileSync(
+      model,
+      `export default { name: 'count', init: () => [{ n: 0 }], actions: (s) => (s.n < 3 ? [{ type: 'inc' }] : []),
+  next: (s) => ({ n: s.n + 1 }), invariants: { small: (s) => s.n < 2 || 'two' }, terminal: () => true }\n`,
+    )
+    expect(rk(join(dir, 'models'), 'check', '--model-file', 'count.mjs', '--trace-out', '../t.itf.json', '-q').code).toBe(1)
+    const trace = JSON.parse(readFileSync(join(dir, 't.itf.json'), 'utf8'))
+    expect(trace['#meta'].modelFile).toBe(model)
+    const elsewhere = fresh()
+    const refused = rk(elsewhere, 'replay', join(dir, 't.itf.json'))
+    expect(refused.code).toBe(2)
+    expect(refused.err.trim()).toBe(`rkcheck: ${join(dir, 't.itf.json')} was written from the model file ${model}: pass --model-file ${model} to load it (its code runs)`)
+    const named = rk(elsewhere, 'replay', join(dir, 't.itf.json'), '--model-file', model)
+    expect(named.code).toBe(0)
+    expect(named.out).toMatch(/reproduced: small violated/)
+    expect(existsSync(join(elsewhere, 'traces'))).toBe(false)
+  }, 60_000)
+})

@@ -1,0 +1,94 @@
+/**
+ * rkcheck as a user installs it: `npm pack`, installed into a project outside the
+ * repository, a model there written against `import ... from 'rkcheck'`, type-checked by
+ * the user's tsc and checked by the installed CLI.
+ */
+import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { expect, test } from 'vitest'
+
+const ROOT = resolve('.')
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
+
+/** dist/ is built by `npm ci`; rebuild it when a source file is newer (a working copy). */
+function ensureBuilt(): void {
+  const stamp = join(ROOT, 'dist/.stamp')
+  const built = existsSync(stamp) ? statSync(stamp).mtimeMs : 0
+  const stale = readdirSync(join(ROOT, 'src'), { recursive: true, withFileTypes: true }).some(
+    (e) => e.isFile() && statSync(join(e.parentPath, e.name)).mtimeMs > built,
+  )
+  if (stale) execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { stdio: 'pipe' })
+}
+
+const MODEL = `import { defineModel, reducer, type Model } from 'rkcheck'
+
+type S = { n: number; seen: Set<number> }
+type A = { type: 'inc' }
+
+export default defineModel({
+  name: 'counter',
+  doc: 'a counter that must stay below 5',
+  params: [{ name: 'max', kind: 'int', default: 3, min: 1, max: 9, doc: 'how far it counts' }],
+  mutations: [],
+  create: (p: { max: number }): Model<S, A> => ({
+    name: 'counter',
+    init: () => [{ n: 0, seen: new Set() }],
+    actions: (s) => (s.n < p.max ? [{ type: 'inc' }] : []),
+    next: reducer<S, A>((d) => {
+      d.n++
+      d.seen.add(d.n)
+    }),
+    invariants: { small: (s) => s.n < 5 || \`n is \${s.n}\` },
+    terminal: () => true,
+  }),
+})
+`
+
+test('packed, installed elsewhere, a model written against the package is type-checked and checked', () => {
+  ensureBuilt()
+  const work = mkdtempSync(join(tmpdir(), 'rkcheck-pack-'))
+  execFileSync(npm, ['pack', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT, stdio: 'pipe' })
+  const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'))!
+  const proj = join(work, 'user-project')
+  mkdirSync(proj)
+  writeFileSync(join(proj, 'package.json'), JSON.stringify({ name: 'user-project', private: true }))
+  execFileSync(npm, ['install', join(work, tarball), '--no-audit', '--no-fund', '--prefer-offline'], { cwd: proj, stdio: 'pipe' })
+  writeFileSync(join(proj, 'model.ts'), MODEL)
+  writeFileSync(
+    join(proj, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', noEmit: true, target: 'es2022', skipLibCheck: true } }),
+  )
+  // the user's type check sees the package's types (a wrong field is an error)
+  const tsc = join(ROOT, 'node_modules/typescript/bin/tsc')
+  execFileSync(process.execPath, [tsc, '-p', proj], { stdio: 'pipe' })
+  writeFileSync(join(proj, 'wrong.ts'), MODEL.replace('d.n++', 'd.m++'))
+  const wrong = spawnSync(process.execPath, [tsc, '-p', proj], { encoding: 'utf8' })
+  expect(wrong.status).not.toBe(0)
+  expect(wrong.stdout).toMatch(/wrong\.ts.*Property 'm' does not exist/)
+
+  const bin = join(proj, 'node_modules/.bin/rkcheck')
+  const ok = spawnSync(bin, ['check', '--model-file', 'model.ts', '-q'], { cwd: proj, encoding: 'utf8' })
+  expect(ok.stderr).toBe('')
+  expect(ok.status).toBe(0)
+  expect(ok.stdout).toMatch(/Verdict: holds/)
+  const bad = spawnSync(bin, ['check', '--model-file', 'model.ts', '-p', 'max=6', '-q'], { cwd: proj, encoding: 'utf8' })
+  expect(bad.status).toBe(1)
+  expect(bad.stdout).toMatch(/Verdict: violated small after 5 steps/)
+}, 300_000)
+
+test('a lone model file in a folder without package.json: .ts, .mts, .js, .mjs, and a plain function', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rkcheck-lone-'))
+  const plain = `export default function counter() {
+  return { name: 'plain', init: () => [{ n: 0 }], actions: (s) => (s.n < 2 ? [{ type: 'inc' }] : []),
+    next: (s) => ({ n: s.n + 1 }), invariants: { below: (s) => s.n < 2 || 'two' }, terminal: () => true }
+}\n`
+  const files: Record<string, string> = { 'm.ts': MODEL, 'm.mts': MODEL, 'p.js': plain, 'p.mjs': plain }
+  for (const [name, text] of Object.entries(files)) {
+    writeFileSync(join(dir, name), text)
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin/rkcheck.mjs'), 'check', '--model-file', name, '-q'], { cwd: dir, encoding: 'utf8' })
+    expect(r.stderr, name).toBe('')
+    expect(r.stdout, name).toMatch(name.startsWith('m') ? /Verdict: holds/ : /Verdict: violated below after 2 steps/)
+  }
+}, 120_000)
