@@ -155,9 +155,16 @@ export const lamportProofs: readonly ProofEntry[] = [
   {
     id: 'lamport/faithful/requestLock/threads',
     model: 'lamport',
-    params: { ...finest, kernels: 2, threads: 2, requestLock: true },
+    params: { ...finest, kernels: 2, threads: 2, requestLock: true, heavy: false },
     expect: { holds: true },
     suites: ['ci', 'full'],
+  },
+  {
+    id: 'lamport/faithful/requestLock/threads/heavy',
+    model: 'lamport',
+    params: { ...finest, kernels: 2, threads: 2, requestLock: true },
+    expect: { holds: true },
+    suites: ['full'],
   },
   ...mutationEntries('lamport', lamportCi, [
     ['noHeavyMirror', {}, 'heavyPrecedence'],
