@@ -4,8 +4,7 @@
  * gives the turn to itself instead of the other, so both may enter.
  */
 import { match } from 'ts-pattern'
-import { defineModel, type Check, type Model } from '../src/checker/model.ts'
-import { reducer } from '../src/checker/reducer.ts'
+import { defineModel, reducer, type Check, type Model } from 'rkcheck'
 
 type Pc = 'idle' | 'flagged' | 'waiting' | 'critical'
 interface State {
