@@ -22,8 +22,19 @@
  *    the model's own action; offer a lock message at the head of a channel when
  *    `mayHandle` says so. In `next`: `startRequest`, `takeLockStep`, `handleLockMessage`
  *    on the immer draft.
+ *    Start every kernel with `emptyLockKernel()` and every thread with `idleRequest(res)`.
  * The recipes only edit the draft (pure, no I/O); a thread's own work around its critical
- * section (fault handling, munmap, ...) is the model's.
+ * section (fault handling, munmap, ...) is the model's. A request is known by (ts, kernel):
+ * a kernel never takes one timestamp twice (with either clock), so several threads of one
+ * kernel may request at once (000 5.7.5, "even another task on this kernel instance").
+ *
+ * Steps (`LockOptions`): the faithful reading takes the timestamp in one step and enqueues
+ * and sends in the next (`atomicTimestamp=false`), a handler is one step (the top-half
+ * handler, 000 4.8), and with `atomicBroadcast=false` every send is a step. Since a kernel
+ * instance may be several cores running its threads and its work-queue handlers at once,
+ * the request event is not atomic, and Lamport's algorithm loses mutual exclusion with
+ * either clock (`lamport` finding). `requestLock` makes the request event atomic again with
+ * respect to the kernel's REQUEST handler and other threads.
  */
 import type { Draft } from 'immer'
 import { fetchAndAdd } from './kernels.ts'
