@@ -8,7 +8,10 @@
  *   (`shrinkChoices`);
  * - structural passes on the recorded actions, each matched by value among the enabled
  *   actions (as `replay` matches them), repeated until none changes the trace
- *   (`shrinkSteps`): (1) drop every step of one actor (`model.actor(a)`), actor by actor;
+ *   (`shrinkSteps`). In a candidate, a recorded step that is not enabled as recorded takes
+ *   the enabled action of the same type and actor that differs from it in one field at
+ *   most (a message whose timestamp moved), or is dropped (the delivery of a message whose
+ *   sending was removed): (1) drop every step of one actor (`model.actor(a)`), actor by actor;
  *   (2) drop blocks of consecutive steps, halving the block size down to single steps;
  *   (3) swap adjacent independent steps of different actors (both orders enabled, the
  *   same state after the pair) so that each actor's steps come together, in the order in
@@ -16,8 +19,11 @@
  *   Each pass makes the trace shorter or moves an earlier-ranked actor's step ahead of a
  *   later-ranked one's, so the loop ends.
  *
- * A candidate is cut at the first state where the property fails. Deterministic: no
- * randomness, the same trace in gives the same trace out.
+ * - shortcuts (`shortcutSteps`), when neither of those shortens the trace any more.
+ *
+ * Every step of a candidate is enabled where it is taken, and a candidate is cut at the
+ * first state where the property fails. Deterministic: no randomness, the same trace in
+ * gives the same trace out.
  */
 import { enabledActions } from './contract.ts'
 import { deepEqual } from './equal.ts'
@@ -50,10 +56,16 @@ export interface ShrinkResult extends ViolatingTrace {
 /**
  * Re-executes `actions` from initial state `init` (an index in the model's canonical
  * initial states), matching each by value. Returns the trace cut at the first violation of
- * the target, or null when a step is not enabled, a state outside the constraint would be
- * expanded, or the target never fails.
+ * the target, or null when a step is not enabled (with `skipDisabled`: such a step is left
+ * out), a state outside the constraint would be expanded, or the target never fails.
  */
-export function violatingPrefix(model: AnyModel, init: number, actions: readonly Action[], checks: PropertyChecks): ViolatingTrace | null {
+export function violatingPrefix(
+  model: AnyModel,
+  init: number,
+  actions: readonly Action[],
+  checks: PropertyChecks,
+  skipDisabled = false,
+): ViolatingTrace | null {
   let s = cachedInitialStates(model)[init]
   if (s === undefined) return null
   const states: unknown[] = [s]
@@ -62,25 +74,51 @@ export function violatingPrefix(model: AnyModel, init: number, actions: readonly
   const v0 = checks.state(s, 'at state 0')
   if (v0) return { states, actions: taken, path, violation: v0 }
   for (let k = 0; k < actions.length; k++) {
-    const where = `at state ${k}`
+    const where = `at state ${taken.length}`
     if (model.constraint && !model.constraint(s)) return null
     const enabled = enabledActions(model, s, where)
-    const i = enabled.findIndex((x) => deepEqual(x, actions[k]))
+    let i = enabled.findIndex((x) => deepEqual(x, actions[k]))
+    if (i < 0 && skipDisabled) i = closestAction(model, enabled, actions[k]!)
+    if (i < 0 && skipDisabled) continue
     if (i < 0) return null
     const a = enabled[i]!
     const t = nextState(model, s, a, where)
     states.push(t)
     taken.push(a)
     path.push(i)
-    const v = checks.step(s, a, t, where) ?? checks.state(t, `at state ${k + 1}`)
+    const v = checks.step(s, a, t, where) ?? checks.state(t, `at state ${taken.length}`)
     if (v) return { states, actions: taken, path, violation: v }
     s = t
   }
-  if (!checks.deadlock || (model.constraint && !model.constraint(s)) || enabledActions(model, s, `at state ${actions.length}`).length > 0) {
+  if (!checks.deadlock || (model.constraint && !model.constraint(s)) || enabledActions(model, s, `at state ${taken.length}`).length > 0) {
     return null
   }
   const stuck = checks.stuck(s)
   return stuck ? { states, actions: taken, path, violation: stuck } : null
+}
+
+/**
+ * In a candidate, a recorded step that is not enabled as it was recorded: the enabled action
+ * of the same type and actor that differs from it in one field at most (a message whose
+ * timestamp moved because an earlier request was removed), or -1.
+ */
+function closestAction(model: AnyModel, enabled: readonly Action[], recorded: Action): number {
+  const want = recorded as unknown as Record<string, unknown>
+  const keys = Object.keys(want)
+  const actor = model.actor?.(recorded)
+  let best = -1
+  let bestScore = keys.length - 2
+  enabled.forEach((a, i) => {
+    if (a.type !== recorded.type || (actor !== undefined && model.actor!(a) !== actor)) return
+    const got = a as unknown as Record<string, unknown>
+    if (Object.keys(got).length !== keys.length) return
+    const score = keys.filter((k) => deepEqual(got[k], want[k])).length
+    if (score > bestScore) {
+      best = i
+      bestScore = score
+    }
+  })
+  return best
 }
 
 /**
@@ -93,7 +131,7 @@ export function shrinkSteps(model: AnyModel, trace: ViolatingTrace, target: Shri
   let attempts = 0
   const attempt = (as: readonly Action[]): ViolatingTrace | null => {
     attempts++
-    return violatingPrefix(model, init, as, checks)
+    return violatingPrefix(model, init, as, checks, true)
   }
   let cur = trace
   const actorOf = model.actor ? (a: Action): string => String(model.actor!(a)) : undefined
@@ -162,7 +200,10 @@ function highestPowerOfTwo(n: number): number {
  */
 export function shrinkChoices(model: AnyModel, trace: ViolatingTrace, target: ShrinkTarget): ViolatingTrace {
   const only = PropertyChecks.only(model, target.property, target.kind)
+  let walks = 0
   const fails = (choices: readonly number[]): ViolatingTrace | null => {
+    // past the cap, every candidate passes: fast-check stops where it is
+    if (++walks > CHOICE_WALKS) return null
     const w = walkChoices(model, choices, only)
     return w.violation ? { states: w.states, actions: w.actions, path: w.path, violation: w.violation } : null
   }
@@ -171,9 +212,13 @@ export function shrinkChoices(model: AnyModel, trace: ViolatingTrace, target: Sh
     { numRuns: 1, examples: [[[...trace.path]]] },
   )
   const found = details.failed ? details.counterexample?.[0] : undefined
+  walks = 0
   const best = found === undefined ? null : fails(found)
   return best !== null && best.actions.length <= trace.actions.length ? best : trace
 }
+
+/** Runs walked by one round of fast-check's shrinking, at most. */
+const CHOICE_WALKS = 3000
 
 export interface Minimized extends ShrinkResult {
   /** Steps after the first round of fast-check's shrinking. */
@@ -181,20 +226,21 @@ export interface Minimized extends ShrinkResult {
 }
 
 /**
- * Shortcuts: from each state of the trace, a breadth-first search of at most `budget`
- * distinct states (the paths of a few steps from there); a path that reaches a later state
+ * Shortcuts: from each state of the trace, a breadth-first search of a few hundred
+ * distinct states (`total` shared among the states of the trace) (the paths of a few steps from there); a path that reaches a later state
  * of the trace in fewer steps replaces the steps in between, a path on which the property
  * fails ends the trace there. States are compared by their 64-bit fingerprint, and a
  * shortcut is kept only if the trace re-executes with it.
  */
-export function shortcutSteps(model: AnyModel, trace: ViolatingTrace, target: ShrinkTarget, budget = SHORTCUT_BUDGET): ShrinkResult {
+export function shortcutSteps(model: AnyModel, trace: ViolatingTrace, target: ShrinkTarget, total = SHORTCUT_BUDGET): ShrinkResult {
+  const budget = Math.max(SHORTCUT_MIN, Math.floor(total / Math.max(1, trace.actions.length)))
   const checks = PropertyChecks.only(model, target.property, target.kind)
   const init = trace.path[0] ?? 0
   let attempts = 0
   let cur = trace
   const tryTrace = (as: readonly Action[]): boolean => {
     attempts++
-    const cand = violatingPrefix(model, init, as, checks)
+    const cand = violatingPrefix(model, init, as, checks, true)
     if (cand === null || cand.actions.length >= cur.actions.length) return false
     cur = cand
     return true
@@ -239,8 +285,9 @@ export function shortcutSteps(model: AnyModel, trace: ViolatingTrace, target: Sh
   return { ...cur, attempts }
 }
 
-/** Distinct states searched from each state of a trace for a shortcut. */
-export const SHORTCUT_BUDGET = 1000
+/** Distinct states searched for shortcuts, over all the states of a trace, and at least from each. */
+export const SHORTCUT_BUDGET = 20_000
+const SHORTCUT_MIN = 200
 
 /**
  * fast-check's shrinking and the structural passes in turns; when a round of both shortens
