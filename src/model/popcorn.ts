@@ -49,7 +49,7 @@ import { choices, doLockStep, doStep, ownStep, sendOne, start, taskLockStep, typ
 import { handle, messageLabel } from './popcorn/handlers.ts'
 import { resume } from './popcorn/tasks.ts'
 import { lockSite } from './popcorn/lock-site.ts'
-import { POP_MSG_KINDS, PROT_RW, type Mm, type PopMsg, type PopMsgKind, type PopState, type Task } from './popcorn/state.ts'
+import { NO_PTE, POP_MSG_KINDS, PROT_RW, type Mm, type PopMsg, type PopMsgKind, type PopState, type Task } from './popcorn/state.ts'
 
 export type { PopParams } from './popcorn/config.ts'
 export { popConfig } from './popcorn/config.ts'
@@ -95,13 +95,13 @@ function initialTask(c: PopConfig, i: number): Task {
 export function initialState(c: PopConfig): PopState {
   const tasks = Array.from({ length: c.slots }, (_, i) => initialTask(c, i))
   const layout: Mm = {
-    ...emptyMm(c.V),
     status: 'used',
     vmas: Array.from({ length: c.V }, (_, v) => ({ prot: v < c.p.mapped ? PROT_RW : 0, file: 0, off: 0 })),
+    ptes: Array.from({ length: c.V }, (_, v) => (v < c.p.populated ? { frame: v, prot: PROT_RW, cow: false } : NO_PTE)),
   }
   return {
     clock: 0,
-    frames: initialMachine(c.K, c.F).frames,
+    frames: initialMachine(c.K, c.F).frames.map((f, i) => (i < c.p.populated ? { ...f, used: true } : f)),
     kernels: Array.from({ length: c.K }, (_, k) => {
       const here = tasks.map((t) => t.tg === 0 && t.at === k)
       return {

@@ -15,6 +15,7 @@ export const popcorn = defineModel<PopParams>({
     { name: 'frames', kind: 'int', default: 2, min: 1, max: 4, doc: "frames in each kernel's partition" },
     { name: 'ops', kind: 'int', default: 1, min: 0, max: 4, doc: "operations of each thread's program (then exit)" },
     { name: 'mapped', kind: 'int', default: 2, min: 0, max: 3, doc: 'pages of the initial anonymous VMA (from page 0)' },
+    { name: 'populated', kind: 'int', default: 0, min: 0, max: 3, doc: 'of those, pages already faulted in on kernel 0' },
     { name: 'spread', kind: 'bool', default: true, doc: 'thread i starts on kernel i mod K (else all on kernel 0)' },
     { name: 'read', kind: 'bool', default: true, doc: 'programs may read a page' },
     { name: 'write', kind: 'bool', default: true, doc: 'programs may write a page' },

@@ -240,13 +240,22 @@ export function mapLocal(d: D, c: PopConfig, k: number, tg: number, v: number, f
 
 /**
  * fork on kernel k: the child process `child` gets a copy of k's VMAs of the parent and
- * shares every mapped page copy-on-write (both PTEs COW).
+ * shares every mapped page copy-on-write (both PTEs COW). With `distributedFork` (a fix), a
+ * page borrowed from another kernel is not shared: the child gets a copy in a frame of k's
+ * own partition (the owner would free the borrowed frame at the parent's group exit).
  */
 export function forkLocal(d: D, c: PopConfig, k: number, parent: number, child: number): void {
   const pm = d.kernels[k]!.mms[parent]!
-  const ptes = pm.ptes.map((p) => (p.frame >= 0 ? { ...p, cow: true } : { ...NO_PTE }))
-  d.kernels[k]!.mms[child] = { status: 'used', vmas: pm.vmas.map((x) => ({ ...x })), ptes: ptes.map((p) => ({ ...p })) }
-  pm.ptes = ptes
+  const borrowed = (p: Pte): boolean => c.p.distributedFork && p.frame >= 0 && ownerOf(c, p.frame) !== k
+  const childPtes = pm.ptes.map((p) => {
+    if (p.frame < 0) return { ...NO_PTE }
+    if (!borrowed(p)) return { ...p, cow: true }
+    const f = allocate(d, k)
+    if (f >= 0) d.frames[f]!.data = d.frames[p.frame]!.data
+    return f >= 0 ? { frame: f, prot: p.prot, cow: false } : { ...NO_PTE }
+  })
+  d.kernels[k]!.mms[child] = { status: 'used', vmas: pm.vmas.map((x) => ({ ...x })), ptes: childPtes }
+  pm.ptes = pm.ptes.map((p) => (p.frame >= 0 && !borrowed(p) ? { ...p, cow: true } : { ...p }))
   d.lastWrite[child] = pm.ptes.map((p, v) => (p.frame >= 0 ? d.lastWrite[parent]![v]! : 0))
 }
 

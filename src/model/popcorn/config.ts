@@ -3,6 +3,7 @@
  * rule file takes. The readings the thesis leaves open and the fixes the checker motivated
  * are parameters (faithful reading by default); the mutations are the spec's bug table.
  */
+import { InputError } from '../../checker/errors.ts'
 import type { LockOptions } from './lamport-lock.ts'
 import { PROGRAM_OPS, type ProgramOp } from './state.ts'
 
@@ -14,6 +15,8 @@ export interface PopParams {
   readonly ops: number
   /** Initially mapped pages (one anonymous read-write VMA from page 0); the rest is free for mmap. */
   readonly mapped: number
+  /** Of those, the first ones already faulted in on kernel 0 (its first frames). */
+  readonly populated: number
   /** Thread i starts on kernel i mod K (as after a migration); else all start on kernel 0. */
   readonly spread: boolean
   readonly read: boolean
@@ -76,7 +79,8 @@ export interface PopConfig {
 export function popConfig(p: PopParams, mutations: ReadonlySet<string>): PopConfig {
   const has = (m: PopMutation): boolean => mutations.has(m)
   const ops = PROGRAM_OPS.filter((o) => p[o] === true)
-  if (p.mapped > p.pages) throw new Error(`popcorn: mapped=${p.mapped} exceeds pages=${p.pages}`)
+  if (p.mapped > p.pages) throw new InputError(`popcorn: mapped=${p.mapped} exceeds pages=${p.pages}`)
+  if (p.populated > Math.min(p.mapped, p.frames)) throw new InputError(`popcorn: populated=${p.populated} exceeds mapped=${p.mapped} or frames=${p.frames}`)
   return {
     K: p.kernels,
     T: p.threads,

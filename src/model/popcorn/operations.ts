@@ -272,9 +272,11 @@ export function start(d: D, c: PopConfig, site: Site, i: number, ch: Choice): vo
   } else t.phase = firstPhase(c, ch.op)
 }
 
+/** The model has one child slot: a fork that finds it taken (two forks started at once) fails, as with EAGAIN. */
 function forkChild(d: D, c: PopConfig, i: number): void {
   const t = d.tasks[i]!
   const child = d.tasks[c.T]!
+  if (child.tg >= 0) return
   child.tg = 1
   child.at = t.at
   child.visited = bit(t.at)
