@@ -5,6 +5,8 @@
 import { InputError, ModelError } from './errors.ts'
 import { explore, exploreAsync, type ExploreOptions, type ExploreResult } from './explorer.ts'
 import { toItf, type Json, type TraceMeta } from './itf.ts'
+import { prepareLiveness, type LivenessRequest } from './liveness/check-liveness.ts'
+import { lassoItf } from './liveness/lasso-trace.ts'
 import type { AnyModel, ModelFactory, Params } from './model.ts'
 import { paramsToJson } from './params.ts'
 import { rebuildTrace, type Trace } from './trace.ts'
@@ -16,6 +18,8 @@ export interface CheckRequest extends ExploreOptions {
   readonly mutations: ReadonlySet<string>
   /** Recorded in the trace so that `replay` can load a user model again. */
   readonly modelFile?: string
+  /** Liveness properties to check as well, under this fairness (see `liveness/`). */
+  readonly liveness?: LivenessRequest
 }
 
 export interface CheckOutcome {
@@ -29,13 +33,17 @@ export interface CheckOutcome {
 
 export function runCheck(req: CheckRequest): CheckOutcome {
   const model = createModel(req)
-  return outcomeOf(req, model, explore(model, req))
+  if (!req.liveness) return outcomeOf(req, model, explore(model, req))
+  const live = prepareLiveness(model, req.liveness)
+  return outcomeOf(req, model, live.finish(explore(live.model, { ...req, observer: live.observer })))
 }
 
 /** `runCheck` in slices: SIGINT/SIGTERM handlers (which set `req.interrupted`) run while it searches. */
 export async function runCheckAsync(req: CheckRequest): Promise<CheckOutcome> {
   const model = createModel(req)
-  return outcomeOf(req, model, await exploreAsync(model, req))
+  if (!req.liveness) return outcomeOf(req, model, await exploreAsync(model, req))
+  const live = prepareLiveness(model, req.liveness)
+  return outcomeOf(req, model, live.finish(await exploreAsync(live.model, { ...req, observer: live.observer })))
 }
 
 function createModel(req: CheckRequest): AnyModel {
@@ -73,5 +81,6 @@ function outcomeOf(req: CheckRequest, model: AnyModel, result: ExploreResult): C
   const v = result.violation
   const trace = rebuildTrace(model, v.path)
   const meta: TraceMeta = { ...base, property: v.property, propertyKind: v.kind, message: v.message }
+  if (v.loop !== undefined) return { model, result, trace, itf: lassoItf(model, meta, trace, v, req.liveness!), witnesses }
   return { model, result, trace, itf: toItf(meta, trace.states, trace.actions, describe), witnesses }
 }

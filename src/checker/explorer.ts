@@ -57,6 +57,19 @@ export interface ExploreOptions {
   readonly representation?: 'vectors' | 'objects'
   /** Check only these properties (state or step); default: all of the model's. */
   readonly properties?: readonly string[]
+  /** Told of every state and step the search records (the liveness checker builds its graph from them). */
+  readonly observer?: SearchObserver
+}
+
+/**
+ * Sees the explored graph as it is discovered: `state` for each new state (its id, its
+ * canonical form, its fingerprint lanes, and for an initial state its index in `init()`,
+ * else -1), then `step` for every step taken, in the order of `actions(from)`, also when
+ * it leads to a state seen before.
+ */
+export interface SearchObserver {
+  state(id: number, s: unknown, fpA: number, fpB: number, initial: number): void
+  step(from: number, action: Action, fpA: number, fpB: number): void
 }
 
 export interface ExploreStats {
@@ -84,7 +97,7 @@ export interface MeasureResult {
   readonly path: readonly number[]
 }
 
-export type PropertyKind = 'invariant' | 'transition' | 'deadlock'
+export type PropertyKind = 'invariant' | 'transition' | 'deadlock' | 'liveness'
 
 export interface Violation {
   readonly property: string
@@ -92,6 +105,13 @@ export interface Violation {
   readonly message: string
   /** Action indices: [index in init(), index in actions(s0), ...]. */
   readonly path: readonly number[]
+  /**
+   * A liveness violation is a lasso: the state at index `loop` of the path starts the cycle,
+   * and action `closing` of the last state leads back to it (absent: the last state has no
+   * enabled action and repeats forever).
+   */
+  readonly loop?: number
+  readonly closing?: number
 }
 
 export type LimitKind = 'max-states' | 'max-depth' | 'time-limit' | 'memory' | 'interrupted'
@@ -376,11 +396,21 @@ class Search {
         if (r !== true) throw new Found(name, 'transition', r, parent, ai)
       }
     }
-    if (!this.visited.add(fpA(), fpB())) return -1
+    const obs = this.opts.observer
+    const fa = fpA()
+    const fb = fpB()
+    if (!this.visited.add(fa, fb)) {
+      if (obs && a !== undefined) obs.step(parent, a, fa, fb)
+      return -1
+    }
     if (this.log.size >= this.maxStates) throw new Stop('max-states')
     const id = this.log.push(parent, action)
     if (depth > this.diameter) this.diameter = depth
     if (this.vectors && !stateWords) tc = this.encodeState(t)
+    if (obs) {
+      obs.state(id, tc, fa, fb, a === undefined ? action : -1)
+      if (a !== undefined) obs.step(parent, a, fa, fb)
+    }
 
     const ms = this.measures
     this.phase = Phase.Measure

@@ -24,8 +24,11 @@ export interface TraceMeta {
   readonly mutations: readonly string[]
   /** The violated property, absent for a plain (non-violating) trace. */
   readonly property?: string
-  readonly propertyKind?: 'invariant' | 'transition' | 'deadlock'
+  readonly propertyKind?: 'invariant' | 'transition' | 'deadlock' | 'liveness'
   readonly message?: string
+  /** A liveness counterexample: the fairness it is fair under, and the step from the last state back to state `loop`. */
+  readonly fairness?: { readonly kind: 'weak' | 'strong'; readonly fair: readonly string[] }
+  readonly closingAction?: Action
   /** A witness trace: it reaches the largest value of this measure. */
   readonly measure?: { readonly name: string; readonly value: number }
   /** Random simulation: the seed and the most steps of a run (`rkcheck simulate --seed --depth`). */
@@ -51,6 +54,8 @@ export interface ParsedTrace {
   readonly meta: TraceMeta
   readonly vars: readonly string[]
   readonly steps: readonly ItfStep[]
+  /** ITF's lasso: the index of the state that starts the loop, which ends in the last state. */
+  readonly loop?: number
 }
 
 export function encodeValue(v: unknown, path = 'state'): Json {
@@ -133,20 +138,22 @@ export function toItf(meta: TraceMeta, states: readonly unknown[], actions: read
     vars,
     states: states.map((s, i) => {
       const a = i === 0 ? undefined : actions[i - 1]
-      const picks: Record<string, Json> = {}
-      if (a) {
-        for (const [k, v] of Object.entries(a)) if (k !== 'type') picks[k] = { tag: 'Some', value: encodeValue(v, `action.${k}`) }
-      }
       const stepMeta: Record<string, Json> = { index: i }
       if (a && describe) stepMeta['description'] = describe(a)
       return {
         '#meta': stepMeta,
         ...(encodeValue(stateVars(s)) as Record<string, Json>),
-        [ACTION_TAKEN]: a ? a.type : 'init',
-        [NONDET_PICKS]: picks,
+        ...(a ? encodeAction(a) : { [ACTION_TAKEN]: 'init', [NONDET_PICKS]: {} }),
       }
     }),
   }
+}
+
+/** An action as Quint writes it in a state: its type in `mbt::actionTaken`, its fields as options in `mbt::nondetPicks`. */
+export function encodeAction(a: Action): Record<string, Json> {
+  const picks: Record<string, Json> = {}
+  for (const [k, v] of Object.entries(a)) if (k !== 'type') picks[k] = { tag: 'Some', value: encodeValue(v, `action.${k}`) }
+  return { [ACTION_TAKEN]: a.type, [NONDET_PICKS]: picks }
 }
 
 function encodeMeta(m: TraceMeta): Json {
@@ -162,6 +169,8 @@ function encodeMeta(m: TraceMeta): Json {
   if (m.propertyKind !== undefined) out['propertyKind'] = m.propertyKind
   if (m.message !== undefined) out['message'] = m.message
   if (m.measure !== undefined) out['measure'] = { name: m.measure.name, value: m.measure.value }
+  if (m.fairness !== undefined) out['fairness'] = { kind: m.fairness.kind, fair: [...m.fairness.fair] }
+  if (m.closingAction !== undefined) out['closingAction'] = encodeAction(m.closingAction)
   for (const k of META_NUMBERS) if (m[k] !== undefined) out[k] = m[k]
   return out
 }
@@ -192,9 +201,21 @@ export function parseItf(text: string, source: string): ParsedTrace {
   const property = m['property']
   if (property !== undefined && typeof property !== 'string') fail('#meta.property is not a string')
   const kind = m['propertyKind']
-  if (kind !== undefined && kind !== 'invariant' && kind !== 'transition' && kind !== 'deadlock') {
-    fail('#meta.propertyKind is not invariant, transition or deadlock')
+  if (kind !== undefined && kind !== 'invariant' && kind !== 'transition' && kind !== 'deadlock' && kind !== 'liveness') {
+    fail('#meta.propertyKind is not invariant, transition, deadlock or liveness')
   }
+  const fairness = m['fairness']
+  if (
+    fairness !== undefined &&
+    (!isRecord(fairness) ||
+      (fairness['kind'] !== 'weak' && fairness['kind'] !== 'strong') ||
+      !Array.isArray(fairness['fair']) ||
+      !fairness['fair'].every((x) => typeof x === 'string'))
+  ) {
+    fail('#meta.fairness is not {kind: weak|strong, fair: [names]}')
+  }
+  const loop = j['loop']
+  if (loop !== undefined && (!Number.isSafeInteger(loop) || (loop as number) < 0)) fail('loop is not the index of a state')
   const measure = m['measure']
   if (measure !== undefined && (!isRecord(measure) || typeof measure['name'] !== 'string' || typeof measure['value'] !== 'number')) {
     fail('#meta.measure is not {name, value}')
@@ -221,24 +242,11 @@ export function parseItf(text: string, source: string): ParsedTrace {
       }
     }
     if (i === 0) return { state }
-    const taken = raw[ACTION_TAKEN]
-    if (typeof taken !== 'string' || taken === '') return fail(`state ${i} has no ${ACTION_TAKEN}`)
-    const picks = raw[NONDET_PICKS] ?? {}
-    if (!isRecord(picks)) return fail(`state ${i}: ${NONDET_PICKS} is not an object`)
-    const action: Record<string, unknown> = { type: taken }
-    for (const [k, p] of Object.entries(picks)) {
-      if (!isRecord(p) || (p['tag'] !== 'Some' && p['tag'] !== 'None')) fail(`state ${i}: ${NONDET_PICKS}.${k} is not a Some/None option`)
-      const opt = p as Record<string, unknown>
-      if (opt['tag'] === 'Some') {
-        try {
-          action[k] = decodeValue(opt['value'], `state ${i}.${NONDET_PICKS}.${k}`)
-        } catch (e) {
-          fail((e as Error).message)
-        }
-      }
-    }
-    return { state, action: action as unknown as Action }
+    return { state, action: decodeAction(raw, `state ${i}`, fail) }
   })
+  if (loop !== undefined && (loop as number) >= steps.length) fail(`loop ${String(loop)} is not the index of a state`)
+  const closing = m['closingAction']
+  if (closing !== undefined && !isRecord(closing)) fail('#meta.closingAction is not an object')
   const meta: TraceMeta = {
     model: m['model'],
     params: params as Record<string, number | boolean | string>,
@@ -246,12 +254,35 @@ export function parseItf(text: string, source: string): ParsedTrace {
     toolVersion: typeof m['toolVersion'] === 'string' ? m['toolVersion'] : 'unknown',
     ...(typeof m['modelFile'] === 'string' ? { modelFile: m['modelFile'] } : {}),
     ...(typeof property === 'string' ? { property } : {}),
-    ...(kind === 'invariant' || kind === 'transition' || kind === 'deadlock' ? { propertyKind: kind } : {}),
+    ...(kind === 'invariant' || kind === 'transition' || kind === 'deadlock' || kind === 'liveness' ? { propertyKind: kind } : {}),
     ...(typeof m['message'] === 'string' ? { message: m['message'] } : {}),
     ...(isRecord(measure) ? { measure: { name: measure['name'] as string, value: measure['value'] as number } } : {}),
+    ...(isRecord(fairness) ? { fairness: { kind: fairness['kind'] as 'weak' | 'strong', fair: fairness['fair'] as string[] } } : {}),
+    ...(isRecord(closing) ? { closingAction: decodeAction(closing, '#meta.closingAction', fail) } : {}),
     ...Object.fromEntries(META_NUMBERS.filter((k) => m[k] !== undefined).map((k) => [k, m[k] as number])),
   }
-  return { meta, vars: stateVarNames, steps }
+  return { meta, vars: stateVarNames, steps, ...(loop !== undefined ? { loop: loop as number } : {}) }
+}
+
+/** The action recorded in `raw` (a state, or a lasso's closing step): `mbt::actionTaken` and `mbt::nondetPicks`. */
+function decodeAction(raw: Record<string, unknown>, where: string, fail: (what: string) => never): Action {
+  const taken = raw[ACTION_TAKEN]
+  if (typeof taken !== 'string' || taken === '') return fail(`${where} has no ${ACTION_TAKEN}`)
+  const picks = raw[NONDET_PICKS] ?? {}
+  if (!isRecord(picks)) return fail(`${where}: ${NONDET_PICKS} is not an object`)
+  const action: Record<string, unknown> = { type: taken }
+  for (const [k, p] of Object.entries(picks)) {
+    if (!isRecord(p) || (p['tag'] !== 'Some' && p['tag'] !== 'None')) fail(`${where}: ${NONDET_PICKS}.${k} is not a Some/None option`)
+    const opt = p as Record<string, unknown>
+    if (opt['tag'] === 'Some') {
+      try {
+        action[k] = decodeValue(opt['value'], `${where}.${NONDET_PICKS}.${k}`)
+      } catch (e) {
+        fail((e as Error).message)
+      }
+    }
+  }
+  return action as unknown as Action
 }
 
 function isRecord(x: unknown): x is Record<string, unknown> {

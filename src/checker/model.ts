@@ -8,6 +8,7 @@
  */
 
 import type { StepMessages } from './messages.ts'
+import type { Liveness } from './temporal.ts'
 
 /** `true` when the property holds, otherwise a human sentence saying why it fails. */
 export type Check = true | string
@@ -31,6 +32,11 @@ export interface Model<S, A extends Action = Action> {
    * including those that lead to a state already seen.
    */
   readonly transitionInvariants?: Readonly<Record<string, (s: S, a: A, t: S) => Check>>
+  /**
+   * Liveness properties (`leadsTo`, `eventually`, `forEach` of `temporal.ts`), checked only
+   * when asked for (`--liveness NAME`), under the fairness the user chooses.
+   */
+  readonly liveness?: Readonly<Record<string, Liveness<S>>>
   /** Quantities whose largest reachable value is reported, with a trace reaching it. */
   readonly measures?: Readonly<Record<string, (s: S) => number>>
   /** `false`: the state is kept (and checked) but not expanded. */
@@ -43,6 +49,13 @@ export interface Model<S, A extends Action = Action> {
   view?(s: S): unknown
   /** Who takes the action (kernel, vCPU, thread): for reports. */
   actor?(a: A): string
+  /**
+   * The fairness units an action counts for (default: its actor). `--fair` names units;
+   * a unit is enabled where one of its actions is, and takes a step with any of them.
+   * E.g. a host scheduler's "run vCPUs {0, 2}" counts for `host runs vCPU 0` and
+   * `host runs vCPU 2`, so that a fair host runs every vCPU again and again.
+   */
+  fairness?(a: A): readonly string[]
   /** One human line per action. */
   describe?(a: A): string
   /**
@@ -55,7 +68,7 @@ export interface Model<S, A extends Action = Action> {
 }
 
 /** A model's rules: everything but its properties (assembled with them in `src/registry`). */
-export type ModelRules<S, A extends Action = Action> = Omit<Model<S, A>, 'invariants' | 'transitionInvariants' | 'measures'>
+export type ModelRules<S, A extends Action = Action> = Omit<Model<S, A>, 'invariants' | 'transitionInvariants' | 'measures' | 'liveness'>
 
 /** A model whose state and action types have been forgotten: what the engine handles. */
 export type AnyModel = Model<any, any>

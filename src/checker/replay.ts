@@ -13,6 +13,7 @@ import { InputError } from './errors.ts'
 import { stateVars, type ParsedTrace } from './itf.ts'
 import type { Action, AnyModel, ModelFactory } from './model.ts'
 import { resolveMutations, resolveTypedParams } from './params.ts'
+import { checkLasso } from './liveness/lasso-replay.ts'
 
 export interface ReplayStep {
   readonly index: number
@@ -71,6 +72,10 @@ export function replayTrace(factory: ModelFactory, trace: ParsedTrace): ReplayRe
       : done(false, `${measure.name} is ${v} at the last state, not the recorded ${measure.value}`)
   }
   if (property === undefined) return done(true, `${trace.steps.length} states re-executed as recorded`)
+  if (propertyKind === 'liveness') {
+    const r = checkLasso(model, steps, trace)
+    return done(r.ok, r.message)
+  }
   if (propertyKind === 'deadlock' || property === 'deadlock') {
     const stuck = enabledActions(model, s, `at state ${last}`).length === 0 && !runProperty('terminal', () => model.terminal?.(s) ?? false, `at state ${last}`)
     return stuck

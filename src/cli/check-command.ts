@@ -13,8 +13,10 @@ import { printCounterexample, printCoverage } from './counterexample.ts'
 import { integerOption, modelFromArgs, optionalNumber } from './model-option.ts'
 import { whileInterruptible } from './signals.ts'
 import { progressReporter } from './progress.ts'
+import { livenessRequest, type LivenessCliOptions } from './liveness-options.ts'
+import { closingAction } from '../checker/liveness/lasso-trace.ts'
 
-export interface CheckCliOptions {
+export interface CheckCliOptions extends LivenessCliOptions {
   readonly param: string[]
   readonly mutate: string[]
   readonly property: string[]
@@ -44,6 +46,7 @@ export async function checkCommand(modelName: string | undefined, o: CheckCliOpt
   const maxStates = o.maxStates === undefined ? {} : { maxStates: integerOption(o.maxStates, '--max-states', 1, 2 ** 32) }
   const maxDepth = o.maxDepth === undefined ? {} : { maxDepth: integerOption(o.maxDepth, '--max-depth', 0, 2 ** 31) }
   const memoryLimitBytes = memoryLimitOption(o.memoryLimit)
+  const liveness = livenessRequest(o)
   // every output path is checked before the search: a finished run is never lost
   if (o.traceOut !== undefined) assertWritableFile(o.traceOut, '--trace-out')
   else assertWritableDir(TRACE_DIR, 'the trace folder')
@@ -62,6 +65,7 @@ export async function checkCommand(modelName: string | undefined, o: CheckCliOpt
       checkDeadlock: o.deadlock,
       representation: o.representation,
       ...(o.property.length > 0 ? { properties: o.property } : {}),
+      ...liveness,
       ...maxStates,
       ...maxDepth,
       ...optionalNumber('timeLimitSec', o.timeLimit, '--time-limit'),
@@ -77,9 +81,11 @@ export async function checkCommand(modelName: string | undefined, o: CheckCliOpt
   console.log(`Model ${pc.bold(factory.name)} (${formatParams(params) || 'no parameters'})`)
   console.log(`Mutations: ${mutations.size ? [...mutations].join(', ') : 'none'}; search: ${strategy}`)
   const traceFile = r.verdict === 'violated' ? (o.traceOut ?? defaultTracePath(factory, params, [...mutations], r.violation.property)) : undefined
-  if (traceFile !== undefined) {
+  if (traceFile !== undefined && r.verdict === 'violated') {
     writeFileAtomic(traceFile, JSON.stringify(outcome.itf, null, 1) + '\n')
-    printCounterexample(outcome.model, outcome.trace!)
+    const v = r.violation
+    const lasso = v.loop === undefined ? undefined : { loop: v.loop, closing: closingAction(outcome.model, outcome.trace!, v) }
+    printCounterexample(outcome.model, outcome.trace!, lasso)
   }
   console.log(verdictLine(r, traceFile))
   printStats(r.stats)

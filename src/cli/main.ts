@@ -41,6 +41,9 @@ function program(setExit: (code: number) => void): Command {
     .option('--max-states <n>', 'explore at most this many distinct states (verdict limit, exit 3, when there are more)')
     .option('--max-depth <n>', 'do not expand states deeper than this (verdict limit, exit 3)')
     .option('--time-limit <s>', 'stop after this many seconds (verdict limit, exit 3)')
+    .option('--liveness <name>', 'check this liveness property too (repeatable)', collect, [])
+    .option('--fair <unit>', "a fair unit (actor), * for any text: --fair 'vCPU *' (repeatable)", collect, [])
+    .option('--fairness <kind>', 'weak or strong fairness of the --fair units (default weak)')
     .option('--memory-limit <size>', 'stop when resident memory reaches this: 4G, 512M, 50% (default: half of the machine\'s memory; verdict limit, exit 3)')
     .option('--no-deadlock', 'do not report states without enabled actions')
     .addOption(
