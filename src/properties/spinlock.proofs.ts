@@ -183,6 +183,16 @@ export const spinlockProofs: readonly ProofEntry[] = [
     },
     suites: ['full'],
   },
+  ...(['pmt-basic', 'pmt-cpt'] as const).map(
+    (lock): ProofEntry => ({
+      id: `spinlock/lockstep/${lock}/safety`,
+      model: 'spinlock',
+      params: { ...lockstepCi, lock, tau: 2, rounds: 1 },
+      properties: ['mutualExclusion', 'timedOutEqualPriority', 'boundedWaiting'],
+      expect: { holds: true },
+      suites: ['ci', 'full'],
+    }),
+  ),
   {
     id: 'spinlock/lockstep/pmt-basic/tau=inf',
     model: 'spinlock',
