@@ -64,7 +64,9 @@ describe('rkcheck check', () => {
     expect(rk('check', '--model-file', file, '-q').code).toBe(0)
     const r = rk('check', '--model-file', file, '--mutate', 'selfTurn', '--trace-out', 'p.itf.json', '-q')
     expect(r.code).toBe(1)
-    expect(rk('replay', 'p.itf.json').code).toBe(0)
+    // a trace alone never runs code: the model file must be named
+    expectBadInput(rk('replay', 'p.itf.json'), /was written from the model file .*peterson\.ts: pass --model-file/)
+    expect(rk('replay', 'p.itf.json', '--model-file', file).code).toBe(0)
   })
 
   test('bad input: one line, exit 2', () => {
