@@ -64,7 +64,7 @@ describe('verify --junit', () => {
     expect(existsSync(join(dir, 'reports', 'changed-traces'))).toBe(false)
   })
 
-  test('a changed outcome is a failure whose message names a trace that replays', () => {
+  test('a changed outcome is a failure whose message names a trace that replays', async () => {
     vi.spyOn(console, 'log').mockImplementation(() => {})
     const caught = proofs.find((p) => p.id === 'ticket/nonAtomicTicket')!
     const faithful = proofs.find((p) => p.id === 'ticket')!
@@ -74,7 +74,7 @@ describe('verify --junit', () => {
       { ...faithful, expect: { violates: 'mutualExclusion' } },
     ]
     const report = join(dir, 'changed', 'verify.xml')
-    const code = verifyCommand({ suite: 'ci', junit: report, quiet: true }, changed)
+    const code = await verifyCommand({ suite: 'ci', junit: report, quiet: true }, changed)
     expect(code).toBe(1)
     const { suite, cases } = readReport(report)
     expect(suite['@_failures']).toBe('2')

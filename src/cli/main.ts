@@ -115,8 +115,9 @@ function program(setExit: (code: number) => void): Command {
     .option('--filter <prefix>', 'run only the configurations whose id starts with this (e.g. lamport/)')
     .option('--params', 'show each configuration\'s parameters in the table')
     .option('--junit <file>', 'write a JUnit XML report (a changed outcome is a failure naming its trace)')
+    .option('-j, --jobs <n>', 'configurations run at once, each in a worker thread (default: the machine\'s cores)')
     .option('-q, --quiet', 'no progress on stderr')
-    .action((o) => setExit(verifyCommand(o)))
+    .action(async (o) => setExit(await verifyCommand(o)))
 
   return p
 }
