@@ -4,6 +4,8 @@
  * break is a documented finding (with its reason). Each model keeps its own list beside its
  * properties (`src/properties/<model>.proofs.ts`); `src/registry/index.ts` gathers them.
  */
+import type { LivenessRequest } from './liveness/check-liveness.ts'
+
 export type Suite = 'ci' | 'full'
 
 /**
@@ -25,6 +27,10 @@ export interface ProofEntry {
   readonly maxStates?: number
   /** Check only these properties (to show that one of them, not only the first found, catches a bug). */
   readonly properties?: readonly string[]
+  /** Liveness properties checked as well, and the fairness they are checked under. */
+  readonly liveness?: LivenessRequest
+  /** `false`: a state without enabled actions is not reported (liveness treats it as a final state). */
+  readonly checkDeadlock?: boolean
 }
 
 export type ProofParams = Readonly<Record<string, number | boolean | string>>

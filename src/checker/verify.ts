@@ -53,6 +53,8 @@ function proofRequest(entry: ProofEntry, o: ProofRunOptions): CheckRequest {
     mutations: resolveMutations(factory, entry.mutations ?? []),
     ...(entry.maxStates !== undefined ? { maxStates: entry.maxStates } : {}),
     ...(entry.properties !== undefined ? { properties: entry.properties } : {}),
+    ...(entry.liveness !== undefined ? { liveness: entry.liveness } : {}),
+    ...(entry.checkDeadlock !== undefined ? { checkDeadlock: entry.checkDeadlock } : {}),
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
     ...(o.progressEveryMs !== undefined ? { progressEveryMs: o.progressEveryMs } : {}),
     ...(o.interrupted ? { interrupted: o.interrupted } : {}),

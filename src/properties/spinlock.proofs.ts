@@ -202,3 +202,83 @@ export const spinlockProofs: readonly ProofEntry[] = [
   },
   ...overtakingTable(),
 ]
+
+/**
+ * Liveness: `waiterAcquires` (every waiter eventually acquires the lock, see
+ * `spinlockLiveness`) under a fair host scheduler, for every variant, in both schedules;
+ * the lock waiter preemption problem of 3.1.2 as a liveness result (the host runs the
+ * waiter and the holder, never an earlier waiter: the ticket lock starves the waiter,
+ * the others do not); and the mutations that starve a waiter although the host is fair.
+ */
+const fairVcpus = { properties: ['waiterAcquires'], fair: ['vCPU *'], kind: 'weak' } as const
+const fairHost = { properties: ['waiterAcquires'], fair: ['host runs vCPU *'], kind: 'strong' } as const
+const onlyWaiter0 = { properties: ['waiterAcquires[vCPU 0]'], fair: ['host runs vCPU 0'], kind: 'strong' } as const
+const live = { properties: [], checkDeadlock: false } as const
+
+export const spinlockLivenessProofs: readonly ProofEntry[] = [
+  ...LOCKS.flatMap((lock): ProofEntry[] => [
+    { id: `spinlock/liveness/${lock}`, model: 'spinlock', params: { ...spinCi, lock }, ...live, liveness: fairVcpus, expect: { holds: true }, suites: ['ci', 'full'] },
+    {
+      id: `spinlock/liveness/lockstep/${lock}`,
+      model: 'spinlock',
+      params: { ...lockstepCi, lock },
+      ...live,
+      liveness: fairHost,
+      expect: { holds: true },
+      suites: ['ci', 'full'],
+    },
+    {
+      id: `spinlock/liveness/waiterPreempted/${lock}`,
+      model: 'spinlock',
+      params: { ...lockstepCi, lock, holderPreemption: false },
+      ...live,
+      liveness: onlyWaiter0,
+      expect:
+        lock === 'ticket'
+          ? {
+              violates: 'waiterAcquires',
+              baseline:
+                '3.1.2, the lock waiter preemption problem: "if a vCPU currently holding a ticket is preempted, all subsequent ticket holders must ' +
+                'wait for the preempted vCPU to be rescheduled": with an earlier waiter never run again, vCPU 0 spins forever on a free lock',
+            }
+          : { holds: true },
+      suites: ['ci', 'full'],
+    },
+  ]),
+  {
+    id: 'spinlock/liveness/unfair/pmt-basic',
+    model: 'spinlock',
+    params: { ...spinCi, lock: 'pmt-basic' },
+    ...live,
+    liveness: { ...fairVcpus, fair: [] },
+    expect: { violates: 'waiterAcquires', baseline: 'without a fair host scheduler a waiter may simply never run again: every lock starves it' },
+    suites: ['ci', 'full'],
+  },
+  {
+    id: 'spinlock/liveness/pmt-basic/W=2/rounds=2',
+    model: 'spinlock',
+    params: { ...spinCi, lock: 'pmt-basic', W: 2, rounds: 2 },
+    ...live,
+    liveness: fairVcpus,
+    expect: { holds: true },
+    suites: ['full'],
+  },
+  ...(
+    [
+      ['unsignedTimeout', { lock: 'pmt-basic', W: 2, rounds: 2 }],
+      ['noAheadGuard', { lock: 'pmt-basic', timeoutCast: 'signed' }],
+      ['unlockNoClear', { lock: 'pmt-basic' }],
+    ] as const
+  ).map(
+    ([m, params]): ProofEntry => ({
+      id: `spinlock/liveness/${m}`,
+      model: 'spinlock',
+      params: { ...spinCi, ...params },
+      mutations: [m],
+      ...live,
+      liveness: fairVcpus,
+      expect: { violates: 'waiterAcquires' },
+      suites: ['ci', 'full'],
+    }),
+  ),
+]

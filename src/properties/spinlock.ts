@@ -4,6 +4,7 @@
  * seed's premise and subjects). Numbering follows the spec.
  */
 import type { Check } from '../checker/model.ts'
+import { forEach, leadsTo } from '../checker/temporal.ts'
 import {
   INF,
   afterStep,
@@ -185,4 +186,42 @@ export function spinlockProperties(c: SpinConfig) {
     },
     measures,
   }
+}
+
+/**
+ * Liveness: every waiter eventually acquires the lock. Seed 004, 3.1.2: ticket spinlocks
+ * are "guaranteeing that locks are dispatched in FIFO order and no thread will ever
+ * experience starvation"; 3.3: the preemptable ticket spinlock "is designed to enable a VM
+ * to always make forward progress"; 3.3.3 (Code 3.1 line 12): "A very large timeout
+ * threshold would result in starvation". `waiterAcquires[vCPU i]`: whenever vCPU i waits
+ * (its ticket taken or, generic, its first xchg failed), it later holds the lock.
+ * Checked under a fair host scheduler (`spinlockFairness`): interleaving, weak fairness of
+ * `vCPU *` (a vCPU that can run eventually runs); lockstep, strong fairness of
+ * `host runs vCPU *` (every vCPU with work is run again and again).
+ */
+export function spinlockLiveness(V: number) {
+  const ids = Array.from({ length: V }, (_, i) => i)
+  return {
+    liveness: {
+      waiterAcquires: forEach(
+        ids,
+        (i) => `vCPU ${i}`,
+        (i) =>
+          leadsTo<SpinState>(
+            (s) => isWaiting(s.vcpus[i]!),
+            (s) => isHolding(s.vcpus[i]!),
+          ),
+      ),
+    },
+  }
+}
+
+/**
+ * Fairness units of the spinlock model: a vCPU's own steps count for `vCPU i`; the host's
+ * choice to run vCPUs {j, k} for a tick (lockstep) counts for `host runs vCPU j` and
+ * `host runs vCPU k`, so that strong fairness of `host runs vCPU j` is a host scheduler
+ * that runs vCPU j again and again while it has work.
+ */
+export function spinlockFairness(a: SpinAction): string[] {
+  return a.type === 'schedule' ? bitsOf(a.running).map((j) => `host runs vCPU ${j}`) : [`vCPU ${a.vcpu}`]
 }

@@ -1,8 +1,10 @@
 /** The `spinlock` model: its rules, its properties and its proofs, assembled. */
 import { defineModel } from '../checker/model.ts'
 import { spinlockRules, type SpinParams, spinConfig } from '../model/spinlock.ts'
-import { spinlockProperties } from '../properties/spinlock.ts'
-export { spinlockProofs } from '../properties/spinlock.proofs.ts'
+import { spinlockFairness, spinlockLiveness, spinlockProperties } from '../properties/spinlock.ts'
+import { spinlockLivenessProofs, spinlockProofs as spinlockSafetyProofs } from '../properties/spinlock.proofs.ts'
+
+export const spinlockProofs = [...spinlockSafetyProofs, ...spinlockLivenessProofs]
 
 export const spinlock = defineModel<SpinParams>({
   name: 'spinlock',
@@ -36,5 +38,5 @@ export const spinlock = defineModel<SpinParams>({
     { name: 'spinBackoff', doc: 'a timed-out waiter holds off its first xchg for as many iterations as its queue position' },
     { name: 'freeLockFastPath', doc: 'the fast path (Code 3.1 line 9) taken whenever the lock is free, not only when the ticket is head' },
   ],
-  create: (p, m) => ({ ...spinlockRules(p, m), ...spinlockProperties(spinConfig(p, m)) }),
+  create: (p, m) => ({ ...spinlockRules(p, m), ...spinlockProperties(spinConfig(p, m)), ...spinlockLiveness(p.V), fairness: spinlockFairness }),
 })

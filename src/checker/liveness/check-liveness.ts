@@ -24,14 +24,25 @@ export interface LivenessRun {
   finish(r: ExploreResult): ExploreResult
 }
 
+/**
+ * The obligations of the named properties; `NAME[LABEL]` names one obligation of a
+ * `forEach` property (`waiterAcquires[vCPU 1]`).
+ */
 export function livenessObligations(model: AnyModel, names: readonly string[]): NamedObligation[] {
   const known = Object.keys(model.liveness ?? {})
-  return names.flatMap((name) => {
+  return names.flatMap((full) => {
+    const m = /^(.*)\[(.*)\]$/.exec(full)
+    const name = m ? m[1]! : full
     const prop = model.liveness?.[name]
     if (prop === undefined) {
       throw new InputError(`model ${model.name} has no liveness property '${name}' in this configuration (known: ${known.join(', ') || 'none'})`)
     }
-    return prop.obligations.map((obligation) => ({ property: name, obligation }))
+    const chosen = m ? prop.obligations.filter((o) => o.label === m[2]) : prop.obligations
+    if (chosen.length === 0) {
+      const labels = prop.obligations.map((o) => o.label ?? '(unlabelled)').join(', ')
+      throw new InputError(`liveness property ${name} has no obligation '${m![2]}' (known: ${labels})`)
+    }
+    return chosen.map((obligation) => ({ property: name, obligation }))
   })
 }
 
