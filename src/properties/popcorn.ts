@@ -161,7 +161,8 @@ export function popcornInvariants(c: PopConfig) {
    * munmap will not resume until the entire distributed address space reflects the changes
    * that it requested"; mprotect: "execution is not given to a task that has called mprotect
    * until the mprotect action has been applied to the entire distributed address space".
-   * Checked when the call's work is done (phase `done`, before the heavy lock is released).
+   * Checked when the call's work is done (phase `done` with every acknowledgement in, before
+   * the heavy lock is released).
    * And mmap at a kernel-chosen address (Figure 5.12): "If any are found to conflict, a new
    * address is selected. This process is repeated until an unused address range is
    * selected": once selected (before the distributed munmap of it), no kernel has a VMA there.
@@ -172,7 +173,7 @@ export function popcornInvariants(c: PopConfig) {
         const used = copies(s, t.tg).find(({ mm }) => mm.vmas[t.page]!.prot !== PROT_NONE)
         if (used) return `task ${i}'s mmap selected page ${t.page}, but kernel ${used.k} has a VMA there`
       }
-      if (t.phase !== 'done' || (t.op !== 'munmap' && t.op !== 'mprotect')) continue
+      if (t.phase !== 'done' || t.wait !== 0 || (t.op !== 'munmap' && t.op !== 'mprotect')) continue
       for (const { k, mm } of copies(s, t.tg)) {
         const vma = mm.vmas[t.page]!
         const pte = mm.ptes[t.page]!

@@ -38,6 +38,7 @@ export const popcorn = defineModel<PopParams>({
     { name: 'exitLock', kind: 'bool', default: false, doc: 'a fix: exit decides "last member" under the heavy lock, released after do_exit' },
     { name: 'shadowExitSavesMm', kind: 'bool', default: false, doc: "a fix: the last task leaving a kernel (a shadow's exit) saves its mm until the group exit" },
     { name: 'deferFree', kind: 'bool', default: false, doc: 'a fix: munmap clears its own PTE first and frees its frames only after every remote unmap' },
+    { name: 'prefetchNormalOnly', kind: 'bool', default: false, doc: 'a fix: the responder leaves COW pages out of the prefetch slots' },
     { name: 'distributedFork', kind: 'bool', default: false, doc: 'a fix: fork pulls the remote mappings and zaps the remote PTEs under the heavy lock' },
   ],
   mutations: POPCORN_MUTATIONS.map(([name, doc]) => ({ name, doc })),

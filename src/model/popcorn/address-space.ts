@@ -106,8 +106,9 @@ function sameVma(a: Vma, b: Vma, distance: number): boolean {
  * The prefetch slots around the faulting page v (5.7.6): runs of mapped pages of v's VMA
  * whose frames are contiguous too, the run of v first, then the nearest ones, at most
  * `prefetch` runs. Pages of a slot carry the VMA's protection, not their PTE's status.
+ * With `prefetchNormalOnly` (a fix), a COW page is left out of the slots.
  */
-function prefetchSlots(mm: Mm, v: number, slots: number, V: number): Mapping[] {
+function prefetchSlots(mm: Mm, v: number, slots: number, V: number, normalOnly: boolean): Mapping[] {
   const base = mm.vmas[v]!
   const inVma = (p: number): boolean => p >= 0 && p < V && sameVma(base, mm.vmas[p]!, p - v)
   let lo = v
@@ -117,7 +118,7 @@ function prefetchSlots(mm: Mm, v: number, slots: number, V: number): Mapping[] {
   const runs: number[][] = []
   let run: number[] = []
   for (let p = lo; p <= hi; p++) {
-    const f = mm.ptes[p]!.frame
+    const f = normalOnly && mm.ptes[p]!.cow ? -1 : mm.ptes[p]!.frame
     const prev = run[run.length - 1]
     if (f >= 0 && prev !== undefined && mm.ptes[prev]!.frame === f - 1) run.push(p)
     else {
@@ -151,7 +152,7 @@ export function lookup(d: D, c: PopConfig, j: number, tg: number, pages: number,
     if (mm.vmas[v]!.prot === PROT_NONE) continue
     if (mm.ptes[v]!.frame >= 0 && mm.ptes[v]!.cow && !c.has('noCowBreak')) breakCow(d, c, j, tg, v)
     out.push({ page: v, vma: { ...mm.vmas[v]! }, pte: { ...mm.ptes[v]! } })
-    if (fault && c.p.prefetch > 0) out.push(...prefetchSlots(mm as Mm, v, c.p.prefetch, c.V))
+    if (fault && c.p.prefetch > 0) out.push(...prefetchSlots(mm as Mm, v, c.p.prefetch, c.V, c.p.prefetchNormalOnly))
   }
   for (const m of out) {
     if (c.p.reserveLent && m.pte.frame >= 0 && ownerOf(c, m.pte.frame) === j) d.reservedFor[m.pte.frame] = tg

@@ -40,6 +40,7 @@ export interface PopParams {
   readonly distributedFork: boolean
   readonly exitLock: boolean
   readonly deferFree: boolean
+  readonly prefetchNormalOnly: boolean
   readonly shadowExitSavesMm: boolean
   readonly [k: string]: number | boolean | string
 }
