@@ -1,11 +1,12 @@
 /** The experiments of `rkcheck experiment`, by name (spec executor.md, "Experiments"). */
 import { InputError } from '../../checker/errors.ts'
 import type { Experiment } from '../experiment.ts'
+import { coherencyWorkloads } from './coherency.ts'
 import { fairbench } from './fairbench.ts'
 import { fetchMessages, migration, popcornCosts, prefetch } from './popcorn.ts'
 import { shootdown } from './shootdown.ts'
 
-export const experiments: readonly Experiment[] = [fetchMessages, popcornCosts, migration, prefetch, fairbench, shootdown]
+export const experiments: readonly Experiment[] = [fetchMessages, popcornCosts, migration, prefetch, fairbench, shootdown, coherencyWorkloads]
 
 export function experimentByName(name: string): Experiment {
   const e = experiments.find((x) => x.name === name)

@@ -3,9 +3,10 @@ import { InputError } from '../../checker/errors.ts'
 import type { Params } from '../../checker/model.ts'
 import { values, type CostProfile, type StepCosts } from '../profile.ts'
 import { ouyangKvm } from './ouyang-kvm.ts'
+import { popcornCoherency } from './popcorn-coherency.ts'
 import { popcornKatz } from './popcorn-katz.ts'
 
-export const profiles: readonly CostProfile[] = [popcornKatz, ouyangKvm]
+export const profiles: readonly CostProfile[] = [popcornKatz, ouyangKvm, popcornCoherency]
 
 export function profileByName(name: string): CostProfile {
   const p = profiles.find((x) => x.name === name)
