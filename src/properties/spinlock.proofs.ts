@@ -18,7 +18,7 @@ const PMT = ['pmt-basic', 'pmt-cpt', 'pmt-cpt-st'] as const
 function overtakingTable(): ProofEntry[] {
   const rows = [...(['ticket', 'generic'] as const).map((lock) => [lock, 2] as const), ...PMT.flatMap((lock) => ([0, 1, 2, 'inf'] as const).map((tau) => [lock, tau] as const))]
   return ([2, 3] as const).flatMap((rounds) =>
-    rows.filter(([lock, tau]) => rounds === 2 || tau === 0 || tau === 'inf' || (lock === 'pmt-basic' && tau === 1)).map(([lock, tau]): ProofEntry => {
+    rows.filter(([lock, tau]) => rounds === 2 || !lock.startsWith('pmt') || tau === 0 || tau === 'inf' || (lock === 'pmt-basic' && tau === 1)).map(([lock, tau]): ProofEntry => {
       const small = rounds === 2 && (tau === 'inf' || tau === 0 || !lock.startsWith('pmt'))
       const suites: Suite[] = small ? ['ci', 'full'] : ['full']
       return {
