@@ -84,6 +84,21 @@ describe('output paths are checked before the search starts', () => {
     }
   }, 60_000)
 
+  test('verify checks --json and --trace-dir before its first configuration', () => {
+    const dir = fresh()
+    writeFileSync(join(dir, 'afile'), '')
+    mkdirSync(join(dir, 'afolder'))
+    for (const [opts, line] of [
+      [['--json', 'afolder'], /^rkcheck: --json afolder: is a directory, a file is wanted$/],
+      [['--trace-dir', 'afile'], /^rkcheck: --trace-dir afile: .*afile is a file, not a folder$/],
+    ] as const) {
+      const r = rk(dir, 'verify', ...opts, '-q')
+      expect(r.code).toBe(2)
+      expect(r.out).toBe('')
+      expect(r.err.trim()).toMatch(line)
+    }
+  }, 60_000)
+
   test('default trace files name the configuration, so configurations do not overwrite each other', () => {
     const dir = fresh()
     expect(rk(dir, 'check', 'ticket', '-p', 'threads=3', '-p', 'modulo=2', '-q').code).toBe(1)

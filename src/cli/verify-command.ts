@@ -2,7 +2,7 @@
 import { availableParallelism } from 'node:os'
 import pc from 'picocolors'
 import { InputError } from '../checker/errors.ts'
-import { writeFileAtomic } from '../checker/files.ts'
+import { assertWritableDir, assertWritableFile, writeFileAtomic } from '../checker/files.ts'
 import { suiteEntries, type VerifyRow } from '../checker/verify.ts'
 import { runProofs } from '../checker/verify-pool.ts'
 import type { ProofEntry, Suite } from '../checker/proofs.ts'
@@ -34,6 +34,9 @@ export async function verifyCommand(o: VerifyCliOptions, suite?: readonly ProofE
   const jobs = o.jobs === undefined ? availableParallelism() : integerOption(o.jobs, '--jobs', 1, 256)
   const entries = (suite ?? suiteEntries(o.suite as Suite)).filter((e) => o.filter === undefined || e.id.startsWith(o.filter))
   if (entries.length === 0) throw new InputError(`no configuration of suite ${o.suite} starts with '${o.filter}'`)
+  // output paths are checked before the first configuration runs
+  if (o.json !== undefined) assertWritableFile(o.json, '--json')
+  if (o.traceDir !== undefined) assertWritableDir(o.traceDir, '--trace-dir')
   // the counterexample of a changed outcome is kept for the report, with or without --trace-dir
   const changedDir = o.junit !== undefined ? junitTraceDir(o.junit, o.traceDir) : undefined
   const rows: VerifyRow[] = []
