@@ -87,3 +87,55 @@ export const tlbProofs: readonly ProofEntry[] = [
     }),
   ),
 ]
+
+/**
+ * Liveness: `shootdownCompletes` (see `tlbLiveness`) with and without fairness of the
+ * targets (strong fairness of the units of `tlbFairness`).
+ */
+const noTargets = ['vCPU 0', 'host resumes vCPU 0', 'host preempts *']
+const targetsFair = ['vCPU *', 'host resumes *', 'host preempts *']
+/** Targets handle an injected IPI whenever they run, but the host may never resume one. */
+const interruptsOnly = [...noTargets, 'vCPU * handles the IPI']
+const completes = (fair: readonly string[]) => ({ properties: ['shootdownCompletes'], fair, kind: 'strong' }) as const
+const tlbLive = { ...tlbCi, ops: 2 } as const
+
+export const tlbLivenessProofs: readonly ProofEntry[] = [
+  ...(['shoot4u', 'pv-flush', 'ipi'] as const).flatMap((scheme): ProofEntry[] => [
+    {
+      id: `tlb/liveness/${scheme}/targetsFair`,
+      model: 'tlb',
+      params: { ...tlbLive, scheme },
+      properties: [],
+      checkDeadlock: false,
+      liveness: completes(targetsFair),
+      expect: { holds: true },
+      suites: ['ci', 'full'],
+    },
+    {
+      id: `tlb/liveness/${scheme}/withoutTargets`,
+      model: 'tlb',
+      params: { ...tlbLive, scheme },
+      properties: [],
+      checkDeadlock: false,
+      liveness: completes(scheme === 'shoot4u' ? noTargets : interruptsOnly),
+      expect:
+        scheme === 'shoot4u'
+          ? { holds: true }
+          : scheme === 'ipi'
+            ? {
+                violates: 'shootdownCompletes',
+                baseline:
+                  '3.1.3: "the availability of a given vCPU to handle interrupts is entirely dependent on the behavior of the underlying host ' +
+                  'scheduler": a target preempted with the IPI pending and never resumed leaves vCPU 0 waiting forever',
+              }
+            : {
+                violates: 'shootdownCompletes',
+                finding:
+                  'pv-flush reads a target\'s steal-time byte, finds it running and sends it the IPI; the host preempts the target before it ' +
+                  'handles the interrupt and never resumes it: vCPU 0 waits forever. Completion still depends on the host scheduler (3.1.3), ' +
+                  'in the window between the read of the byte and the IPI; Shoot4U\'s does not (3.4.2)',
+              },
+      suites: ['ci', 'full'],
+    },
+  ]),
+]

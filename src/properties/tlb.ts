@@ -1,6 +1,7 @@
 /** Properties of the `tlb` model (spec tlb.md, "Properties"). */
 import type { Draft } from 'immer'
 import type { Check } from '../checker/model.ts'
+import { leadsTo } from '../checker/temporal.ts'
 import {
   INITIATOR,
   initiatorActions,
@@ -81,4 +82,39 @@ export function tlbProperties(c: TlbConfig) {
     invariants: { completionWithoutTargets },
     transitionInvariants: { noStaleAccess, noLostInvalidation },
   }
+}
+
+/**
+ * Liveness: every shootdown completes. Seed 004, 3.1.3: a shootdown is "a busy wait
+ * based stall of the invoking CPU while the operation is handled on each of the remote
+ * CPUs", and "the availability of a given vCPU to handle interrupts is entirely dependent
+ * on the behavior of the underlying host scheduler"; 3.4.2 on Shoot4U: "operation
+ * completion is no longer dependent on host scheduler behaviors since it does not have to
+ * wait for a vCPU to be running in order to complete". `shootdownCompletes`: once vCPU 0
+ * has begun an unmap or a write-protection, it later returns to idle (the operation done).
+ * Fairness units: `tlbFairness`.
+ */
+export const tlbLiveness = {
+  liveness: {
+    shootdownCompletes: leadsTo<TlbState>(
+      (s) => s.phase !== 'idle',
+      (s) => s.phase === 'idle',
+    ),
+  },
+}
+
+/**
+ * Fairness units of the tlb model: a vCPU's guest steps count for `vCPU v`, except the
+ * handling of a shootdown IPI, `vCPU v handles the IPI` (3.4.1: "After the virtual
+ * interrupt has been injected, it will be handled as soon as the target vCPU resumes
+ * execution": an interrupt does not wait behind the vCPU's other work); the host's events
+ * for `host resumes vCPU v` and `host preempts vCPU v`. "Without fairness of the targets":
+ * strong fairness of `vCPU 0`, `host resumes vCPU 0` and `host preempts *` (the host gives
+ * vCPU 0 a CPU again and again, and may never run a target again); with it, `vCPU *` and
+ * `host resumes *` as well.
+ */
+export function tlbFairness(a: TlbAction): string[] {
+  if (a.type === 'preempt' || a.type === 'resume') return [`host ${a.type}s vCPU ${a.vcpu}`]
+  if (a.type === 'handleIpi') return [`vCPU ${a.vcpu} handles the IPI`]
+  return [`vCPU ${guestActor(a)!}`]
 }

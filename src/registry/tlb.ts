@@ -1,9 +1,11 @@
 /** The `tlb` model: its rules, its properties and its proofs, assembled. */
 import { defineModel } from '../checker/model.ts'
 import { tlbRules, type TlbParams, tlbConfig } from '../model/tlb.ts'
-import { tlbProperties } from '../properties/tlb.ts'
+import { tlbFairness, tlbLiveness, tlbProperties } from '../properties/tlb.ts'
 import { tlbMessages } from './messages.ts'
-export { tlbProofs } from '../properties/tlb.proofs.ts'
+import { tlbLivenessProofs, tlbProofs as tlbSafetyProofs } from '../properties/tlb.proofs.ts'
+
+export const tlbProofs = [...tlbSafetyProofs, ...tlbLivenessProofs]
 
 export const tlb = defineModel<TlbParams>({
   name: 'tlb',
@@ -30,5 +32,5 @@ export const tlb = defineModel<TlbParams>({
     { name: 'pvNoFlushOnEntry', doc: 'VM entry clears the recorded flush without flushing' },
     { name: 'pvPlainStore', doc: "pv-flush's guest sets FLUSH with a plain store of the value it read instead of a cmpxchg" },
   ],
-  create: (p, m) => ({ ...tlbRules(p, m), ...tlbProperties(tlbConfig(p, m)), messages: tlbMessages(p.scheme) }),
+  create: (p, m) => ({ ...tlbRules(p, m), ...tlbProperties(tlbConfig(p, m)), ...tlbLiveness, fairness: tlbFairness, messages: tlbMessages(p.scheme) }),
 })
