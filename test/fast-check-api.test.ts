@@ -5,6 +5,7 @@
  */
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect, it } from 'vitest'
+import peterson from '../examples/peterson.ts'
 import { deepEqual } from '../src/checker/equal.ts'
 import { checkRun, PropertyFailure, runs } from '../src/checker/fast-check.ts'
 import { builtinModel } from '../src/checker/load.ts'
@@ -40,6 +41,13 @@ describe('runs(model) with test.prop', () => {
       expect(deepEqual(lamport.next(run.states[k], a), run.states[k + 1])).toBe(true)
     })
     if (run.end === 'terminal' || run.end === 'deadlock') expect(lamport.actions(run.states.at(-1))).toHaveLength(0)
+  })
+})
+
+describe('a user model with test.prop (the README example)', () => {
+  const model = peterson.create({}, new Set())
+  test.prop([runs(model, { depth: 30 })])('peterson keeps mutual exclusion along every run', (run) => {
+    checkRun(model, run)
   })
 })
 

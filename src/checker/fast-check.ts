@@ -97,11 +97,17 @@ function runOf(model: AnyModel, choices: readonly number[]): Run {
   return Object.assign({ states, actions, path, ...run }, { toString: text, [fc.toStringMethod]: text })
 }
 
+const RUN_ENDS: Partial<Record<Run['end'], string>> = {
+  depth: 'the run is cut at its last choice',
+  terminal: 'a terminal state',
+  deadlock: 'no action is enabled',
+  constraint: 'a state outside the constraint',
+}
+
 /** A run as fast-check prints a counterexample: one line per step. */
 export function describeRun(model: AnyModel, run: Run): string {
   const steps = run.actions.map((a, k) => `  ${k + 1}: ${actionLabel(model, a)}`)
-  const end = run.end === 'error' ? `then ${run.error?.message}` : `then ${run.end}`
-  return [`run of ${run.actions.length} steps from initial state #${run.path[0] ?? 0}:`, ...steps, `  (${end})`].join('\n')
+  return [`run of ${run.actions.length} steps from initial state #${run.path[0] ?? 0}:`, ...steps, `  (then ${RUN_ENDS[run.end] ?? run.error?.message})`].join('\n')
 }
 
 /** A property of the model fails along a run (thrown by `checkRun`). */
