@@ -3,12 +3,13 @@ import type { ModelFactory } from '../checker/model.ts'
 import type { ProofEntry } from '../checker/proofs.ts'
 import { coherency, coherencyProofs } from './coherency.ts'
 import { lamport, lamportProofs } from './lamport.ts'
+import { multikernel, multikernelProofs } from './multikernel.ts'
 import { popcorn, popcornProofs } from './popcorn.ts'
 import { spinlock, spinlockProofs } from './spinlock.ts'
 import { ticket, ticketProofs } from './ticket.ts'
 import { tlb, tlbProofs } from './tlb.ts'
 
-export const builtinModels: readonly ModelFactory[] = [ticket, lamport, popcorn, spinlock, tlb, coherency]
+export const builtinModels: readonly ModelFactory[] = [ticket, lamport, popcorn, spinlock, tlb, coherency, multikernel]
 
 /** The proofs `rkcheck verify` runs, model by model. */
-export const proofs: readonly ProofEntry[] = [...ticketProofs, ...lamportProofs, ...popcornProofs, ...spinlockProofs, ...tlbProofs, ...coherencyProofs]
+export const proofs: readonly ProofEntry[] = [...ticketProofs, ...lamportProofs, ...popcornProofs, ...spinlockProofs, ...tlbProofs, ...coherencyProofs, ...multikernelProofs]

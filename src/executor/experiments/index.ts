@@ -3,10 +3,11 @@ import { InputError } from '../../checker/errors.ts'
 import type { Experiment } from '../experiment.ts'
 import { coherencyWorkloads } from './coherency.ts'
 import { fairbench } from './fairbench.ts'
+import { multikernelShootdown } from './multikernel.ts'
 import { fetchMessages, migration, popcornCosts, prefetch } from './popcorn.ts'
 import { shootdown } from './shootdown.ts'
 
-export const experiments: readonly Experiment[] = [fetchMessages, popcornCosts, migration, prefetch, fairbench, shootdown, coherencyWorkloads]
+export const experiments: readonly Experiment[] = [fetchMessages, popcornCosts, migration, prefetch, fairbench, shootdown, coherencyWorkloads, multikernelShootdown]
 
 export function experimentByName(name: string): Experiment {
   const e = experiments.find((x) => x.name === name)

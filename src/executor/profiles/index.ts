@@ -2,11 +2,12 @@
 import { InputError } from '../../checker/errors.ts'
 import type { Params } from '../../checker/model.ts'
 import { values, type CostProfile, type StepCosts } from '../profile.ts'
+import { barrelfishAmd } from './barrelfish-amd.ts'
 import { ouyangKvm } from './ouyang-kvm.ts'
 import { popcornCoherency } from './popcorn-coherency.ts'
 import { popcornKatz } from './popcorn-katz.ts'
 
-export const profiles: readonly CostProfile[] = [popcornKatz, ouyangKvm, popcornCoherency]
+export const profiles: readonly CostProfile[] = [popcornKatz, ouyangKvm, popcornCoherency, barrelfishAmd]
 
 export function profileByName(name: string): CostProfile {
   const p = profiles.find((x) => x.name === name)
