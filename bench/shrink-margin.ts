@@ -46,6 +46,7 @@ for (const e of proofs) {
   const property = e.expect.violates
   const factory = builtinModel(e.model)
   const model = factory.create(resolveTypedParams(factory, e.params), new Set(e.mutations))
+  if (property in (model.liveness ?? {})) continue // simulation and shrinking are for safety properties
   const only = { properties: property === 'deadlock' ? [] : [property], checkDeadlock: property === 'deadlock' }
   const bfs = explore(model, { ...only, maxStates: e.maxStates ?? 5_000_000 })
   if (bfs.verdict !== 'violated') {

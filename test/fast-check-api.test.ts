@@ -27,7 +27,7 @@ describe('runs(model) with test.prop', () => {
   it('there are proofs to run', () => expect(proved.length).toBeGreaterThan(5))
   for (const e of proved) {
     const model = build(e.model, e.params)
-    const only = e.properties ? { properties: e.properties } : {}
+    const only = { ...(e.properties ? { properties: e.properties } : {}), deadlock: e.checkDeadlock ?? true }
     test.prop([runs(model, { depth: 50 })], { numRuns: 20 })(`${e.id}: the properties verify proves hold along random runs`, (run) => {
       checkRun(model, run, only)
     })

@@ -1,5 +1,5 @@
 /** `rkcheck simulate` and `rkcheck shrink` end to end: exit codes, the same seed twice, traces replay. */
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -69,6 +69,21 @@ describe('rkcheck simulate', () => {
     const r = rk('simulate', 'lamport', '-p', 'atomicTimestamp=true', '--runs', '100000000', '--time-limit', '1', '--seed', '1', '-q')
     expect(r.code).toBe(3)
     expect(r.out).toMatch(/Verdict: limit \(time-limit after [\d,]+ of 100,000,000 runs/)
+  })
+
+  test('SIGINT ends the runs with statistics and verdict limit, exit 3', async () => {
+    const child = spawn(process.execPath, [BIN, 'simulate', 'lamport', '-p', 'atomicTimestamp=true', '--runs', '100000000', '--seed', '1'], {
+      cwd: dir,
+      env: { ...process.env, NO_COLOR: '1' },
+    })
+    let out = ''
+    child.stdout.on('data', (d) => (out += d))
+    // the first progress line (every 5 s off a terminal) says the runs have started
+    child.stderr.once('data', () => child.kill('SIGINT'))
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+    expect(code).toBe(3)
+    expect(out).toMatch(/Verdict: limit \(interrupted after [\d,]+ of 100,000,000 runs/)
+    expect(out).toMatch(/│ runs +│ steps +│ distinct states/)
   })
 
   test('a user model file; its trace names the file, and shrink loads it only when told', () => {
