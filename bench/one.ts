@@ -16,6 +16,7 @@ process.stdout.write(
     seconds: s.elapsedSec,
     statesPerSec: s.statesPerSec,
     bytesPerState: s.bytesPerState,
+    peakBytesPerState: s.peakBytesPerState,
     peakRssMiB: s.peakRssBytes / 2 ** 20,
   }) + '\n',
 )

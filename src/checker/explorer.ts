@@ -82,6 +82,11 @@ export interface ExploreStats {
   statesPerSec: number
   /** Bytes of the visited set and the trace log, per distinct state (frontier excluded). */
   bytesPerState: number
+  /**
+   * Bytes the search held at its peak, per distinct state: visited set, trace log and
+   * frontier (state vectors; the objects of `representation: 'objects'` are not counted).
+   */
+  peakBytesPerState: number
   peakRssBytes: number
   /** TLC's optimistic estimate: distinct * (generated - distinct) / 2^64. */
   collisionProbability: number
@@ -220,6 +225,7 @@ class Search {
   private diameter = 0
   private expanded = 0
   private peakRss = process.memoryUsage.rss()
+  private peakHeld = 0
   private nextReport: number
   private cutByDepth = false
 
@@ -467,6 +473,7 @@ class Search {
   /** Limits, memory and progress, every 1024 expansions; true: yield to the caller now. */
   private tick(until: number): boolean {
     const now = Date.now()
+    this.held()
     if (now >= this.deadline) throw new Stop('time-limit')
     if (this.opts.interrupted?.()) throw new Stop('interrupted')
     const mem = memoryExhausted(this.memoryLimit)
@@ -484,6 +491,7 @@ class Search {
     const elapsedSec = (Date.now() - this.start) / 1000
     const distinct = this.log.size
     this.peakRss = Math.max(this.peakRss, process.memoryUsage.rss())
+    this.held()
     return {
       distinct,
       generated: this.generated,
@@ -492,6 +500,7 @@ class Search {
       elapsedSec,
       statesPerSec: elapsedSec > 0 ? distinct / elapsedSec : distinct,
       bytesPerState: distinct > 0 ? (this.visited.bytes + this.log.bytes) / distinct : 0,
+      peakBytesPerState: distinct > 0 ? this.peakHeld / distinct : 0,
       peakRssBytes: this.peakRss,
       collisionProbability: (distinct * Math.max(0, this.generated - distinct)) / 2 ** 64,
       coverage: this.coverage.report(),
@@ -501,6 +510,12 @@ class Search {
         path: this.measureId[i]! >= 0 ? this.log.path(this.measureId[i]!) : [],
       })),
     }
+  }
+
+  /** Records the bytes the search holds now (sampled every 1024 expansions and at the end). */
+  private held(): void {
+    const bytes = this.visited.bytes + this.log.bytes + (this.vectors ? this.vf.bytes : 0)
+    if (bytes > this.peakHeld) this.peakHeld = bytes
   }
 
   /** One line for a model that broke its contract while the search was in `phase`. */

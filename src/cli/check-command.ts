@@ -153,7 +153,7 @@ export function limitText(r: Extract<ExploreResult, { verdict: 'limit' }>): stri
 export function printStats(s: ExploreStats): void {
   console.log(
     table(
-      ['distinct', 'generated', 'diameter', 'seconds', 'states/s', 'bytes/state', 'peak RSS', 'collision prob.'],
+      ['distinct', 'generated', 'diameter', 'seconds', 'states/s', 'bytes/state', 'peak bytes/state', 'peak RSS', 'collision prob.'],
       [
         [
           int(s.distinct),
@@ -162,6 +162,7 @@ export function printStats(s: ExploreStats): void {
           secs(s.elapsedSec),
           int(s.statesPerSec),
           s.bytesPerState.toFixed(1),
+          s.peakBytesPerState.toFixed(1),
           mib(s.peakRssBytes),
           prob(s.collisionProbability),
         ],
