@@ -30,7 +30,7 @@
  *
  * Mutations (`config.ts`): the spec's eight (`noFaultLock`, `noCowBreak`, `noHeavyLock`,
  * `localFirstUnmap`, `noHeavyMirror`, `unorderedChannels`, `noSavedMm`, `skipShadowExit`)
- * and `noMmapFetch`, `noShadowWake`, `noGc`.
+ * and `noMmapFetch`, `noShadowWake`, `noGc`, `silentCount`.
  *
  * Ghost state (no rule reads it): `lastWrite`; `oom` (a run whose allocation found no free
  * frame is cut: Linux would call the OOM killer, which we do not model). The message

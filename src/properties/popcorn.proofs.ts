@@ -15,11 +15,12 @@ const ci = { kernels: 2, threads: 2, pages: 2, frames: 2 }
 const coarseLock = { atomicTimestamp: true }
 /** The finest steps of the lock: the fetch-and-add, the enqueue and each send apart. */
 const finest = { atomicTimestamp: false, atomicBroadcast: false }
-const exitFixed = { exitLock: true, shadowExitSavesMm: true }
 
 const fault = { ...ci, ops: 1, exit: false }
 const exits = { ...ci, ...coarseLock, ops: 1 }
 const migrate = { ...ci, ...coarseLock, ops: 1, populated: 1, migrate: true, write: false, exitLock: true }
+/** Migrations only, two each: to a new kernel (5.6.1) and back to the shadow (5.6.2). */
+const migrateBack = { ...migrate, ops: 2, read: false, shadowExitSavesMm: true }
 const fork = { ...ci, ...coarseLock, ops: 1, populated: 1, fork: true, exit: false }
 const munmap = { ...ci, ...coarseLock, ops: 2, munmap: true, write: false, exit: false }
 const mprotect = { ...ci, ...coarseLock, ops: 1, populated: 1, mprotect: true, read: false, exit: false }
@@ -43,6 +44,7 @@ export const popcornProofs: readonly ProofEntry[] = [
     },
     suites: both,
   },
+  { id: 'popcorn/fault', model: 'popcorn', params: { ...fault, ...coarseLock }, expect: { holds: true }, suites: both },
   { id: 'popcorn/fault/requestLock', model: 'popcorn', params: { ...fault, ...finest, requestLock: true }, expect: { holds: true }, suites: both },
   {
     id: 'popcorn/exit/faithful',
@@ -83,6 +85,7 @@ export const popcornProofs: readonly ProofEntry[] = [
     suites: both,
   },
   { id: 'popcorn/migrate', model: 'popcorn', params: { ...migrate, shadowExitSavesMm: true }, expect: { holds: true }, suites: both },
+  { id: 'popcorn/migrate/back', model: 'popcorn', params: migrateBack, expect: { holds: true }, suites: both },
   {
     id: 'popcorn/fork/faithful',
     model: 'popcorn',
@@ -177,7 +180,7 @@ export const popcornProofs: readonly ProofEntry[] = [
   {
     id: 'popcorn/migrate/3kernels',
     model: 'popcorn',
-    params: { ...migrate, kernels: 3, ops: 2, read: false, shadowExitSavesMm: true },
+    params: { ...migrateBack, kernels: 3 },
     expect: { holds: true },
     suites: ['full'],
   },
@@ -195,7 +198,8 @@ export const popcornProofs: readonly ProofEntry[] = [
     ['noSavedMm', { ...exits, exitLock: true }, 'singleCopy', true],
     ['skipShadowExit', { ...migrate, shadowExitSavesMm: true }, 'taskLifecycle'],
     ['noMmapFetch', mmap, 'syscallPostconditions'],
-    ['noShadowWake', { ...migrate, ops: 2, read: false, shadowExitSavesMm: true }, 'taskLifecycle'],
-    ['noGc', { ...exits, ...exitFixed }, 'noLeakAtEnd'],
+    ['noShadowWake', migrateBack, 'taskLifecycle'],
+    ['noGc', { ...exits, exitLock: true }, 'noLeakAtEnd'],
+    ['silentCount', { ...exits, exitLock: true, spread: false }, 'deadlock'],
   ]),
 ]

@@ -57,6 +57,7 @@ export const POPCORN_MUTATIONS = [
   ['noMmapFetch', 'mmap picks a locally free range without fetching remote mappings (Figure 5.12)'],
   ['noShadowWake', 'a migration back sets the disposition but does not wake the shadow'],
   ['noGc', 'per-page queues are never garbage collected'],
+  ['silentCount', 'a kernel with no copy of the group ignores the member count query'],
 ] as const
 
 export type PopMutation = (typeof POPCORN_MUTATIONS)[number][0]

@@ -47,6 +47,7 @@ export function handle(d: D, c: PopConfig, site: LockSite<PopState, LockRes, Pop
       if (d.kernels[to]!.tasks[m.task] === 'shadow') d.kernels[to]!.tasks[m.task] = 'wakeExit'
       return
     case 'COUNT':
+      if (c.has('silentCount') && d.kernels[to]!.mms[m.tg]!.status === 'none') return
       send(d.net, to, from, { kind: 'COUNTED', task: m.task, n: localMembers(d as PopState, c, to, m.tg) })
       return
     case 'COUNTED': {
