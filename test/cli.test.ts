@@ -1,27 +1,14 @@
 /** The command line end to end: exit codes, one-line errors, trace files. */
-import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { beforeAll, describe, expect, test } from 'vitest'
+import { expectBadInput, runCli, type CliResult } from './cli-run.ts'
 
-const BIN = resolve('bin/rkcheck.mjs')
 let dir: string
 let goodTrace: string
 
-function rk(...args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr }
-}
-
-/** Bad input: exit 2, exactly one line on stderr, no stack trace. */
-function expectBadInput(r: { code: number; err: string }, mentions: RegExp): void {
-  expect(r.code).toBe(2)
-  const lines = r.err.trim().split('\n')
-  expect(lines).toHaveLength(1)
-  expect(lines[0]).toMatch(mentions)
-  expect(r.err).not.toMatch(/\n\s+at /)
-}
+const rk = (...args: string[]): CliResult => runCli(dir, args)
 
 function writeTrace(name: string, edit: (j: any) => void): string {
   const j = JSON.parse(readFileSync(goodTrace, 'utf8'))

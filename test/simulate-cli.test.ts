@@ -1,24 +1,14 @@
 /** `rkcheck simulate` and `rkcheck shrink` end to end: exit codes, the same seed twice, traces replay. */
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { beforeAll, describe, expect, test } from 'vitest'
+import { BIN, expectBadInput, runCli, type CliResult } from './cli-run.ts'
 
-const BIN = resolve('bin/rkcheck.mjs')
 let dir: string
 
-function rk(...args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr }
-}
-
-function expectBadInput(r: { code: number; err: string }, mentions: RegExp): void {
-  expect(r.code).toBe(2)
-  const lines = r.err.trim().split('\n')
-  expect(lines).toHaveLength(1)
-  expect(lines[0]).toMatch(mentions)
-}
+const rk = (...args: string[]): CliResult => runCli(dir, args)
 
 const meta = (file: string): Record<string, unknown> => JSON.parse(readFileSync(join(dir, file), 'utf8'))['#meta']
 
