@@ -26,7 +26,13 @@
  * `countExitingMembers` (default true: a member counts until its do_exit); `reserveLent`
  * (default false: a frame is freed when its owner's copies stop mapping it, Linux's
  * reference count on the owner; true: a lent frame stays reserved until the group exits).
- * Fixes the checker motivated: `deferAcks` (as in `lamport`), `distributedFork`.
+ * Fixes the checker motivated (README, "popcorn"; each checked at the finest granularity):
+ * `requestLock` (and `deferAcks`, unsound) as in `lamport`; `exitLock` (exit decides "last
+ * member" under the heavy lock, released after do_exit); `shadowExitSavesMm` (the last task
+ * leaving a kernel before the group exit saves the mm); `deferFree` (munmap clears its own PTE
+ * first and frees after the acknowledgements); `reserveLent`; `distributedFork` (fork pulls
+ * the remote mappings, has the other kernels drop their PTEs, and copies borrowed frames for
+ * the child); `prefetchNormalOnly` (no COW page in a prefetch slot).
  *
  * Mutations (`config.ts`): the spec's eight (`noFaultLock`, `noCowBreak`, `noHeavyLock`,
  * `localFirstUnmap`, `noHeavyMirror`, `unorderedChannels`, `noSavedMm`, `skipShadowExit`)
