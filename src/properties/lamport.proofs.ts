@@ -193,3 +193,34 @@ export const lamportProofs: readonly ProofEntry[] = [
     suites: ['full'],
   },
 ]
+
+/**
+ * Liveness: `requestGranted` (see `lamportLiveness`) under fair delivery and fair threads,
+ * and without any fairness: each thread takes finitely many locks, so every behaviour ends
+ * and the property holds when no request is left stuck; `noCopyOnCreate` leaves one stuck.
+ */
+const granted = { properties: ['requestGranted'], fair: ['channel *', 'kernel *'], kind: 'weak' } as const
+const lamportLive = { properties: [], checkDeadlock: false } as const
+
+export const lamportLivenessProofs: readonly ProofEntry[] = [
+  { id: 'lamport/liveness', model: 'lamport', params: lamportCi, ...lamportLive, liveness: granted, expect: { holds: true }, suites: ['ci', 'full'] },
+  {
+    id: 'lamport/liveness/unfair',
+    model: 'lamport',
+    params: lamportCi,
+    ...lamportLive,
+    liveness: { ...granted, fair: [] },
+    expect: { holds: true },
+    suites: ['full'],
+  },
+  {
+    id: 'lamport/liveness/noCopyOnCreate',
+    model: 'lamport',
+    params: lamportCi,
+    mutations: ['noCopyOnCreate'],
+    ...lamportLive,
+    liveness: granted,
+    expect: { violates: 'requestGranted' },
+    suites: ['ci', 'full'],
+  },
+]

@@ -11,10 +11,13 @@ import {
   finished,
   quiescent,
   resName,
+  threadName,
   type LamportAction,
   type LamportConfig,
+  type LamportParams,
   type LamportState,
 } from '../model/lamport.ts'
+import { forEach, leadsTo } from '../checker/temporal.ts'
 
 function who(h: { kernel: number; thread: number }): string {
   return `kernel ${h.kernel} thread ${h.thread}`
@@ -145,3 +148,42 @@ export function lamportInvariants(c: LamportConfig) {
 }
 
 export const lamportStepProperties = { heavyPrecedence, grantsInTimestampOrder }
+
+/** A thread between its request and its grant. */
+const REQUESTING: ReadonlySet<string> = new Set(['locked', 'fetched', 'stamped', 'requesting', 'sent', 'waiting'])
+
+/**
+ * Liveness: every request is eventually granted. Seed 000, 5.7.4 (LDMEA): "Once P_x sends
+ * its REQUEST message, [it] waits for REQUEST(T_a, R_i) to get to the front of Q(x)_Ri. A
+ * party has gained critical access to resource R_i once its request is at the front of the
+ * queue"; 5.7.5: a heavy lock "is not acquired until its corresponding entry is at the front
+ * of every queue for the process". `requestGranted[kernel k]` (or `[kernel k thread t]`):
+ * whenever that thread has begun a request, it later holds the lock. Checked under fair
+ * delivery and fair threads (`lamportFairness`): weak fairness of `channel *` and `kernel *`.
+ */
+export function lamportLiveness(p: Pick<LamportParams, 'threads'>, s0: LamportState) {
+  const threads = allRequests(s0).map(({ kernel, thread }) => ({ kernel, thread }))
+  const phase = (s: LamportState, t: { kernel: number; thread: number }) => s.kernels[t.kernel]!.threads[t.thread]!.phase
+  return {
+    liveness: {
+      requestGranted: forEach(
+        threads,
+        (t) => threadName(p as LamportParams, t.kernel, t.thread),
+        (t) =>
+          leadsTo<LamportState>(
+            (s) => REQUESTING.has(phase(s, t)),
+            (s) => phase(s, t) === 'holding',
+          ),
+      ),
+    },
+  }
+}
+
+/**
+ * Fairness units of the lamport model: the delivery of a message on the channel from
+ * kernel i to kernel j counts for `channel i→j` (the messaging layer delivers what was
+ * sent); a thread's steps for the thread (`kernel k`, or `kernel k thread t`).
+ */
+export function lamportFairness(p: Pick<LamportParams, 'threads'>) {
+  return (a: LamportAction): string[] => [a.type === 'deliver' ? `channel ${a.from}→${a.to}` : threadName(p as LamportParams, a.kernel, a.thread)]
+}

@@ -1,9 +1,11 @@
 /** The `lamport` model: its rules, its properties and its proofs, assembled. */
 import { defineModel } from '../checker/model.ts'
 import { lamportRules, type LamportParams, lamportConfig } from '../model/lamport.ts'
-import { lamportInvariants, lamportStepProperties } from '../properties/lamport.ts'
+import { lamportFairness, lamportInvariants, lamportLiveness, lamportStepProperties } from '../properties/lamport.ts'
 import { lamportMessages } from './messages.ts'
-export { lamportProofs } from '../properties/lamport.proofs.ts'
+import { lamportLivenessProofs, lamportProofs as lamportSafetyProofs } from '../properties/lamport.proofs.ts'
+
+export const lamportProofs = [...lamportSafetyProofs, ...lamportLivenessProofs]
 
 export const lamport = defineModel<LamportParams>({
   name: 'lamport',
@@ -30,10 +32,15 @@ export const lamport = defineModel<LamportParams>({
     { name: 'appendQueue', doc: 'queue entries are appended instead of kept in timestamp order' },
     { name: 'noGc', doc: 'per-page queues are never garbage collected' },
   ],
-  create: (p, m) => ({
-    ...lamportRules(p, m),
-    invariants: lamportInvariants(lamportConfig(p, m)),
-    transitionInvariants: lamportStepProperties,
-    messages: lamportMessages,
-  }),
+  create: (p, m) => {
+    const rules = lamportRules(p, m)
+    return {
+      ...rules,
+      ...lamportLiveness(p, rules.init()[0]!),
+      fairness: lamportFairness(p),
+      invariants: lamportInvariants(lamportConfig(p, m)),
+      transitionInvariants: lamportStepProperties,
+      messages: lamportMessages,
+    }
+  },
 })
