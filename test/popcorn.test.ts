@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { fingerprintHex } from '../src/checker/fingerprint.ts'
+import { endStates } from './end-states.ts'
 import type { AnyModel } from '../src/checker/model.ts'
 import { resolveTypedParams } from '../src/checker/params.ts'
 import { popcorn } from '../src/registry/popcorn.ts'
@@ -10,30 +10,13 @@ function model(params: Record<string, number | boolean>, mutations: string[] = [
   return popcorn.create(resolveTypedParams(popcorn, params), new Set(mutations))
 }
 
-/** Every reachable end state, message counters included (no view, no merging by view). */
-function endStates(m: AnyModel): PopState[] {
-  const seen = new Set<string>()
-  const ends: PopState[] = []
-  const stack = [...m.init()]
-  while (stack.length > 0) {
-    const s = stack.pop()
-    const fp = fingerprintHex(s)
-    if (seen.has(fp)) continue
-    seen.add(fp)
-    const acts = m.actions(s)
-    if (acts.length === 0) ends.push(s as PopState)
-    for (const a of acts) stack.push(m.next(s, a))
-  }
-  return ends
-}
-
 const fetchOnly = { threads: 1, spread: false, ops: 1, pages: 1, mapped: 1, write: false, exit: false }
 
 describe('popcorn: one mapping fetch costs 5(K-1) messages (000 6.7.4)', () => {
   for (const K of [2, 3, 4]) {
     for (const atomicBroadcast of [true, false]) {
       test(`K=${K}, atomicBroadcast=${atomicBroadcast}: lock request, ACKs, query, answers, release: ${5 * (K - 1)} messages`, () => {
-        const ends = endStates(model({ ...fetchOnly, kernels: K, atomicBroadcast }))
+        const ends = endStates<PopState>(model({ ...fetchOnly, kernels: K, atomicBroadcast }))
         expect(ends.length).toBeGreaterThan(0)
         for (const s of ends) {
           // the read was served: the page is mapped on kernel 0 (a local fault after the remote answers)
@@ -49,7 +32,7 @@ describe('popcorn: one mapping fetch costs 5(K-1) messages (000 6.7.4)', () => {
 
 describe('popcorn: tasks and the address space', () => {
   test('a task migrates to a new kernel and back to its shadow (000 5.6.1, 5.6.2)', () => {
-    const ends = endStates(model({ threads: 1, spread: false, ops: 2, read: false, write: false, migrate: true, exit: false }))
+    const ends = endStates<PopState>(model({ threads: 1, spread: false, ops: 2, read: false, write: false, migrate: true, exit: false }))
     const back = ends.filter((s) => s.kernels[0]!.tasks[0] === 'live' && s.kernels[1]!.tasks[0] === 'shadow')
     expect(back.length).toBeGreaterThan(0)
     for (const s of back) expect(s.tasks[0]!.visited).toBe(0b11)
@@ -61,17 +44,17 @@ describe('popcorn: tasks and the address space', () => {
     const base = { threads: 2, ops: 1, pages: 2, mapped: 2, populated: 2, write: false, exit: false, atomicTimestamp: true }
     const neighbour = (s: PopState): number => s.kernels[1]!.mms[0]!.ptes[1]!.frame
     const read0 = (s: PopState): boolean => s.kernels[1]!.mms[0]!.ptes[0]!.frame === 0
-    const withSlots = endStates(model({ ...base, prefetch: 2 })).filter(read0)
+    const withSlots = endStates<PopState>(model({ ...base, prefetch: 2 })).filter(read0)
     expect(withSlots.length).toBeGreaterThan(0)
     // kernel 1 read page 0: it holds page 1 too, at kernel 0's frame 1, unless it read page 1 itself
     for (const s of withSlots) expect(neighbour(s)).toBe(1)
-    const without = endStates(model({ ...base, prefetch: 0 })).filter(read0)
+    const without = endStates<PopState>(model({ ...base, prefetch: 0 })).filter(read0)
     expect(without.length).toBeGreaterThan(0)
     for (const s of without) expect(neighbour(s)).toBe(-1)
   })
 
   test('exit with the fixes leaves nothing behind: no mm, no queue, every frame free (000 5.5)', () => {
-    const ends = endStates(model({ ops: 1, pages: 1, mapped: 1, atomicTimestamp: true, exitLock: true }))
+    const ends = endStates<PopState>(model({ ops: 1, pages: 1, mapped: 1, atomicTimestamp: true, exitLock: true }))
     expect(ends.length).toBeGreaterThan(0)
     for (const s of ends) {
       expect(s.tasks.every((t) => t.op === 'gone')).toBe(true)
