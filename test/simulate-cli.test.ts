@@ -55,10 +55,13 @@ describe('rkcheck simulate', () => {
     expect(b.json).toEqual(a.json)
   })
 
-  test('a time limit ends the runs with verdict limit, exit 3', () => {
+  test('a time limit or the memory cap ends the runs with verdict limit, exit 3', () => {
     const r = rk('simulate', 'lamport', '-p', 'atomicTimestamp=true', '--runs', '100000000', '--time-limit', '1', '--seed', '1', '-q')
     expect(r.code).toBe(3)
     expect(r.out).toMatch(/Verdict: limit \(time-limit after [\d,]+ of 100,000,000 runs/)
+    const m = rk('simulate', 'ticket', '--runs', '100000000', '--memory-limit', '1M', '--seed', '1', '-q')
+    expect(m.code).toBe(3)
+    expect(m.out).toMatch(/Verdict: limit \(resident memory reached the cap after/)
   })
 
   test('SIGINT ends the runs with statistics and verdict limit, exit 3', async () => {

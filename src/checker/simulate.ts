@@ -12,6 +12,7 @@ import fc from 'fast-check'
 import type { ActionCoverage } from './explorer.ts'
 import { choiceSequences } from './fast-check.ts'
 import { fingerprint, fpA, fpB } from './fingerprint.ts'
+import { memoryExhausted } from './memory.ts'
 import type { Action, AnyModel } from './model.ts'
 import { minimizeTrace, type ViolatingTrace } from './shrink.ts'
 import { FingerprintSet } from './visited.ts'
@@ -22,6 +23,8 @@ export interface SimulateOptions extends CheckOptions {
   readonly depth: number
   readonly seed: number
   readonly timeLimitSec?: number
+  /** Resident memory (bytes) at which the runs stop (verdict limit, memory); default none. */
+  readonly memoryLimitBytes?: number
   /** Polled between runs: true ends the simulation (SIGINT) with verdict `limit`. */
   readonly interrupted?: () => boolean
   readonly onProgress?: (s: SimulationStats) => void
@@ -55,13 +58,18 @@ export interface SimulationViolation extends RunViolation {
 export type SimulationResult =
   | { readonly verdict: 'holds'; readonly stats: SimulationStats }
   | { readonly verdict: 'violated'; readonly violation: SimulationViolation; readonly stats: SimulationStats }
-  | { readonly verdict: 'limit'; readonly limit: 'time-limit' | 'interrupted'; readonly stats: SimulationStats }
+  | { readonly verdict: 'limit'; readonly limit: SimulationLimit; readonly detail?: string; readonly stats: SimulationStats }
+
+export type SimulationLimit = 'time-limit' | 'interrupted' | 'memory'
 
 /** How often the simulation lets the event loop run (signal handlers). */
 const YIELD_EVERY_MS = 100
 
 class Stop {
-  constructor(readonly limit: 'time-limit' | 'interrupted') {}
+  constructor(
+    readonly limit: SimulationLimit,
+    readonly detail?: string,
+  ) {}
 }
 
 export async function simulate(model: AnyModel, o: SimulateOptions): Promise<SimulationResult> {
@@ -109,6 +117,8 @@ export async function simulate(model: AnyModel, o: SimulateOptions): Promise<Sim
       // let signal handlers run (they set `interrupted`)
       await new Promise<void>((resolve) => setImmediate(resolve))
       nextYield = Date.now() + YIELD_EVERY_MS
+      const memory = o.memoryLimitBytes === undefined ? undefined : memoryExhausted(o.memoryLimitBytes)
+      if (memory !== undefined) throw new Stop('memory', memory === 'heap' ? 'the JavaScript heap is nearly full' : 'resident memory reached the cap')
     }
     if (now >= deadline) throw new Stop('time-limit')
     if (o.interrupted?.()) throw new Stop('interrupted')
@@ -125,7 +135,7 @@ export async function simulate(model: AnyModel, o: SimulateOptions): Promise<Sim
   const details = await fc.check(property, { seed: o.seed, numRuns: o.runs, endOnFailure: true })
   if (details.failed && failing === undefined) {
     const e = details.errorInstance
-    if (e instanceof Stop) return { verdict: 'limit', limit: e.limit, stats: stats() }
+    if (e instanceof Stop) return { verdict: 'limit', limit: e.limit, ...(e.detail ? { detail: e.detail } : {}), stats: stats() }
     throw e instanceof Error ? e : new Error(String(e))
   }
   if (failing === undefined) return { verdict: 'holds', stats: stats() }

@@ -116,7 +116,7 @@ export function defaultTracePath(factory: ModelFactory, params: Params, mutation
   return `${TRACE_DIR}/${[factory.name, ...mutations, ...changed, property].map(safe).join('.')}.itf.json`
 }
 
-function memoryLimitOption(raw: string | undefined): number {
+export function memoryLimitOption(raw: string | undefined): number {
   if (raw === undefined) return defaultMemoryLimitBytes()
   const bytes = parseMemorySize(raw)
   if (bytes === undefined) throw new InputError(`--memory-limit: expected a size such as 4G, 512M or 50%, got '${raw}'`)

@@ -6,7 +6,7 @@ import { toItf, type TraceMeta } from '../checker/itf.ts'
 import { formatParams, paramsToJson, resolveMutations, resolveParams } from '../checker/params.ts'
 import { simulate, type SimulationResult, type SimulationStats, type SimulationViolation } from '../checker/simulate.ts'
 import { TOOL_VERSION } from '../checker/version.ts'
-import { defaultTracePath, EXIT } from './check-command.ts'
+import { defaultTracePath, EXIT, memoryLimitOption } from './check-command.ts'
 import { printCounterexample, printCoverage } from './counterexample.ts'
 import { int, secs, table } from './format.ts'
 import { integerOption, modelFromArgs, optionalNumber } from './model-option.ts'
@@ -21,6 +21,7 @@ export interface SimulateCliOptions {
   readonly depth: string
   readonly seed?: string
   readonly timeLimit?: string
+  readonly memoryLimit?: string
   readonly deadlock: boolean
   readonly traceOut?: string
   readonly json?: string
@@ -55,6 +56,7 @@ export async function simulateCommand(modelName: string | undefined, o: Simulate
       deadlock: o.deadlock,
       ...(o.property.length > 0 ? { properties: o.property } : {}),
       ...optionalNumber('timeLimitSec', o.timeLimit, '--time-limit'),
+      memoryLimitBytes: memoryLimitOption(o.memoryLimit),
       interrupted: () => interrupted,
       onProgress: (s) => progress.show(`${label}: run ${int(s.runs)} of ${int(runs)}, ${int(s.steps)} steps, ${int(s.distinct)} distinct, ${int(s.stepsPerSec)} steps/s`),
       progressEveryMs: progress.everyMs,
@@ -112,7 +114,7 @@ function verdictLine(r: SimulationResult, runs: number, traceFile?: string): str
       )
     }
     case 'limit':
-      return pc.yellow(`Verdict: limit (${r.limit} after ${int(r.stats.runs)} of ${int(runs)} runs; nothing found so far)`)
+      return pc.yellow(`Verdict: limit (${r.detail ?? r.limit} after ${int(r.stats.runs)} of ${int(runs)} runs; nothing found so far)`)
   }
 }
 
