@@ -1,11 +1,19 @@
 /**
- * `npm run bench`: the engine's speed and memory on reference configurations. Each run
- * is a fresh process (one core); the table shows the median of the runs.
- *   npm run bench -- [--runs N] [--json FILE]
+ * `npm run bench`: the engine's speed and memory on reference configurations, and SPIN's
+ * on the same rules written in Promela (`bench/*.pml`) when `spin` and `gcc` are installed.
+ * Each rkcheck run is a fresh process (one core); the table shows the median of the runs.
+ *   npm run bench -- [--runs N] [--json FILE] [--only PREFIX]
+ *
+ * Speeds are distinct states per second of search (rkcheck's explorer, SPIN's pan), the
+ * process columns the whole process (rkcheck: Node and tsx start-up included; SPIN: the
+ * compiled verifier, its generation and compilation reported apart). The ratio is
+ * rkcheck's median speed over SPIN's; rkcheck's and SPIN's runs alternate, so that both
+ * meet the same load on a shared machine.
  */
 import { execFileSync } from 'node:child_process'
 import { writeFileAtomic } from '../src/checker/files.ts'
 import { int, table } from '../src/cli/format.ts'
+import { compileSpin, runSpin, spinMissing, type SpinRun } from './spin.ts'
 
 interface Config {
   readonly name: string
@@ -13,18 +21,39 @@ interface Config {
   readonly representation: 'vectors' | 'objects'
   readonly params: readonly string[]
   readonly runs?: number
+  /** The same rules in Promela, and its -D defines. */
+  readonly promela?: { readonly file: string; readonly defines: readonly string[] }
+  /** Bar and goal of rkcheck's speed over SPIN's (issue: engine scale). */
+  readonly spinRatio?: { readonly bar: number; readonly goal: number }
 }
 
 const CONFIGS: readonly Config[] = [
-  { name: 'ticket 8 threads mod 16 (reference)', model: 'ticket', representation: 'vectors', params: ['threads=8', 'modulo=16'] },
+  {
+    name: 'ticket 8 threads mod 16 (reference)',
+    model: 'ticket',
+    representation: 'vectors',
+    params: ['threads=8', 'modulo=16'],
+    promela: { file: 'bench/ticket.pml', defines: ['-DN=8', '-DMOD=16'] },
+    spinRatio: { bar: 0.5, goal: 1 },
+  },
+  {
+    name: 'lamport 3 kernels 2 pages, atomic timestamp',
+    model: 'lamport',
+    representation: 'vectors',
+    params: ['kernels=3', 'pages=2', 'atomicTimestamp=true'],
+    promela: { file: 'bench/lamport.pml', defines: [] },
+    spinRatio: { bar: 0.25, goal: 1 },
+  },
   { name: 'ticket 6 threads mod 16, immer next', model: 'ticket', representation: 'objects', params: ['threads=6', 'modulo=16'] },
 ]
 
 const BAR = { statesPerSec: 300_000, bytesPerState: 32 }
 
 const args = process.argv.slice(2)
-const runs = Number(args[args.indexOf('--runs') + 1] ?? 5) || 5
-const jsonOut = args.includes('--json') ? args[args.indexOf('--json') + 1] : undefined
+const option = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined)
+const runs = Number(option('--runs') ?? 5) || 5
+const jsonOut = option('--json')
+const only = option('--only')
 
 interface Run {
   verdict: string
@@ -33,7 +62,9 @@ interface Run {
   seconds: number
   statesPerSec: number
   bytesPerState: number
+  peakBytesPerState: number
   peakRssMiB: number
+  processSeconds: number
 }
 
 const median = (xs: number[]): number => {
@@ -42,16 +73,49 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
 }
 
-const results = CONFIGS.map((c) => {
+const noSpin = spinMissing()
+if (noSpin !== undefined) process.stderr.write(`SPIN is not run: ${noSpin}\n`)
+
+function rkcheckRun(c: Config): Run {
+  const started = process.hrtime.bigint()
+  const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/one.ts', c.model, c.representation, ...c.params], { encoding: 'utf8' })
+  return { ...(JSON.parse(out) as Omit<Run, 'processSeconds'>), processSeconds: Number(process.hrtime.bigint() - started) / 1e9 }
+}
+
+/** SPIN's verifier for `c`, generated and compiled once (with the time it took). */
+function spinVerifier(c: Config): { pan: string; compileSeconds: number } | undefined {
+  if (c.promela === undefined || noSpin !== undefined) return undefined
+  const t0 = process.hrtime.bigint()
+  const pan = compileSpin(c.promela.file, c.promela.defines)
+  return { pan, compileSeconds: Number(process.hrtime.bigint() - t0) / 1e9 }
+}
+
+// rkcheck and SPIN runs alternate, so that both meet the same load on a shared machine
+const results = CONFIGS.filter((c) => only === undefined || c.name.startsWith(only) || c.model.startsWith(only)).map((c) => {
+  const n = c.runs ?? runs
+  const verifier = spinVerifier(c)
   const all: Run[] = []
-  for (let i = 0; i < (c.runs ?? runs); i++) {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/one.ts', c.model, c.representation, ...c.params], {
-      encoding: 'utf8',
-    })
-    const r = JSON.parse(out) as Run
+  const spinRuns: SpinRun[] = []
+  for (let i = 0; i < n; i++) {
+    const r = rkcheckRun(c)
     process.stderr.write(`${c.name}: run ${i + 1}: ${int(r.statesPerSec)} states/s, ${r.seconds.toFixed(2)} s\n`)
     all.push(r)
+    if (verifier === undefined) continue
+    const s = runSpin(verifier.pan)
+    process.stderr.write(`${c.name}: SPIN run ${i + 1}: ${int(s.statesPerSec)} states/s, ${s.seconds.toFixed(2)} s\n`)
+    spinRuns.push(s)
   }
+  const spin = verifier && {
+    promela: c.promela!.file,
+    defines: c.promela!.defines,
+    compileSeconds: verifier.compileSeconds,
+    distinct: spinRuns[0]!.states,
+    seconds: median(spinRuns.map((r) => r.seconds)),
+    processSeconds: median(spinRuns.map((r) => r.processSeconds)),
+    statesPerSec: median(spinRuns.map((r) => r.statesPerSec)),
+    memoryMiB: median(spinRuns.map((r) => r.memoryMiB)),
+  }
+  const statesPerSec = median(all.map((r) => r.statesPerSec))
   return {
     config: c.name,
     model: c.model,
@@ -62,37 +126,76 @@ const results = CONFIGS.map((c) => {
     distinct: all[0]!.distinct,
     generated: all[0]!.generated,
     seconds: median(all.map((r) => r.seconds)),
-    statesPerSec: median(all.map((r) => r.statesPerSec)),
+    processSeconds: median(all.map((r) => r.processSeconds)),
+    statesPerSec,
     statesPerSecRange: [Math.min(...all.map((r) => r.statesPerSec)), Math.max(...all.map((r) => r.statesPerSec))],
     bytesPerState: median(all.map((r) => r.bytesPerState)),
+    peakBytesPerState: median(all.map((r) => r.peakBytesPerState)),
     peakRssMiB: median(all.map((r) => r.peakRssMiB)),
+    ...(spin
+      ? {
+          spin,
+          sameStates: spin.distinct === all[0]!.distinct,
+          ratio: statesPerSec / spin.statesPerSec,
+          /** Ratio of each pair of runs made one after the other: the spread the load causes. */
+          ratioRange: [Math.min(...all.map((r, i) => r.statesPerSec / spinRuns[i]!.statesPerSec)), Math.max(...all.map((r, i) => r.statesPerSec / spinRuns[i]!.statesPerSec))],
+          ratioBar: c.spinRatio,
+        }
+      : {}),
   }
 })
 
 console.log(
   table(
-    ['configuration', 'runs', 'distinct', 'seconds', 'states/s (median)', 'min..max', 'bytes/state', 'peak RSS MiB'],
+    ['configuration', 'runs', 'distinct', 'seconds', 'process s', 'states/s (median)', 'min..max', 'bytes/state', 'peak bytes/state', 'peak RSS MiB'],
     results.map((r) => [
       r.config,
       String(r.runs),
       int(r.distinct),
       r.seconds.toFixed(2),
+      r.processSeconds.toFixed(2),
       int(r.statesPerSec),
       `${int(r.statesPerSecRange[0]!)}..${int(r.statesPerSecRange[1]!)}`,
       r.bytesPerState.toFixed(1),
+      r.peakBytesPerState.toFixed(1),
       r.peakRssMiB.toFixed(0),
     ]),
   ),
 )
-const ref = results[0]!
-const bar = {
+const versus = results.filter((r) => r.spin !== undefined)
+if (versus.length > 0) {
+  console.log('SPIN on the same rules in Promela (spin -a; gcc -O2 -DSAFETY -DNOREDUCE; pan, depth-first):')
+  console.log(
+    table(
+      ['configuration', 'distinct rkcheck', 'distinct SPIN', 'rkcheck states/s', 'SPIN states/s', 'ratio', 'pairs min..max', 'bar', 'SPIN s', 'SPIN process s', 'SPIN MiB', 'spin+gcc s'],
+      versus.map((r) => [
+        r.config,
+        int(r.distinct),
+        int(r.spin!.distinct) + (r.sameStates ? '' : ' (differs)'),
+        int(r.statesPerSec),
+        int(r.spin!.statesPerSec),
+        r.ratio!.toFixed(3),
+        `${r.ratioRange![0]!.toFixed(3)}..${r.ratioRange![1]!.toFixed(3)}`,
+        r.ratioBar ? `${r.ratioBar.bar} (${r.ratio! >= r.ratioBar.bar ? 'met' : 'NOT met'}), goal ${r.ratioBar.goal}` : '',
+        r.spin!.seconds.toFixed(2),
+        r.spin!.processSeconds.toFixed(2),
+        r.spin!.memoryMiB.toFixed(0),
+        r.spin!.compileSeconds.toFixed(1),
+      ]),
+    ),
+  )
+}
+const ref = results.find((r) => r.config.endsWith('(reference)'))
+const bar = ref && {
   statesPerSec: { need: BAR.statesPerSec, got: Math.round(ref.statesPerSec), pass: ref.statesPerSec >= BAR.statesPerSec },
   bytesPerState: { need: BAR.bytesPerState, got: Number(ref.bytesPerState.toFixed(1)), pass: ref.bytesPerState <= BAR.bytesPerState },
 }
-console.log(
-  `bar on the reference: >= ${int(BAR.statesPerSec)} states/s: ${bar.statesPerSec.pass ? 'met' : 'NOT met'}; ` +
-    `<= ${BAR.bytesPerState} bytes/state: ${bar.bytesPerState.pass ? 'met' : 'NOT met'}`,
-)
-const json = { node: process.version, date: new Date().toISOString(), results, bar }
+if (bar) {
+  console.log(
+    `bar on the reference: >= ${int(BAR.statesPerSec)} states/s: ${bar.statesPerSec.pass ? 'met' : 'NOT met'}; ` +
+      `<= ${BAR.bytesPerState} bytes/state: ${bar.bytesPerState.pass ? 'met' : 'NOT met'}`,
+  )
+}
+const json = { node: process.version, date: new Date().toISOString(), ...(noSpin ? { spinNotRun: noSpin } : {}), results, bar }
 console.log(JSON.stringify(json, null, 2))
 if (jsonOut) writeFileAtomic(jsonOut, JSON.stringify(json, null, 2) + '\n')
