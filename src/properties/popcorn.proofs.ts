@@ -44,6 +44,19 @@ export const popcornProofs: readonly ProofEntry[] = [
     },
     suites: both,
   },
+  {
+    id: 'popcorn/fault/faithful/twoFrames',
+    model: 'popcorn',
+    params: fault,
+    properties: ['mappingConsistency'],
+    expect: {
+      violates: 'mappingConsistency',
+      finding:
+        'what the lost page lock costs: both faulting kernels find no mapping and each maps the page to a frame of its own, ' +
+        '"two physical pages mapped to the same virtual page" (000 5.7.4), the failure the lock is there to remove',
+    },
+    suites: both,
+  },
   { id: 'popcorn/fault', model: 'popcorn', params: { ...fault, ...coarseLock }, expect: { holds: true }, suites: both },
   { id: 'popcorn/fault/requestLock', model: 'popcorn', params: { ...fault, ...finest, requestLock: true }, expect: { holds: true }, suites: both },
   {
@@ -125,6 +138,20 @@ export const popcornProofs: readonly ProofEntry[] = [
     },
     suites: both,
   },
+  {
+    id: 'popcorn/munmap/faithfulLock',
+    model: 'popcorn',
+    params: { ...munmap, atomicTimestamp: false, deferFree: true },
+    properties: ['noUseAfterFree', 'syscallPostconditions'],
+    expect: {
+      violates: 'syscallPostconditions',
+      finding:
+        'a fault racing with munmap: with the faithful lock steps the heavy lock of munmap and the page lock of a fault are held ' +
+        'at once, the fault installs the mapping after the remote unmap, and munmap returns while another kernel maps the page ' +
+        '(000 5.7.5: such operations "will never occur as a mapping is being migrated")',
+    },
+    suites: both,
+  },
   { id: 'popcorn/munmap/deferFree', model: 'popcorn', params: { ...munmap, deferFree: true }, expect: { holds: true }, suites: both },
   { id: 'popcorn/munmap/reserveLent', model: 'popcorn', params: { ...munmap, reserveLent: true }, expect: { holds: true }, suites: both },
   { id: 'popcorn/mprotect', model: 'popcorn', params: mprotect, expect: { holds: true }, suites: both },
@@ -181,6 +208,13 @@ export const popcornProofs: readonly ProofEntry[] = [
     id: 'popcorn/migrate/3kernels',
     model: 'popcorn',
     params: { ...migrateBack, kernels: 3 },
+    expect: { holds: true },
+    suites: ['full'],
+  },
+  {
+    id: 'popcorn/munmap/faithfulLock/requestLock',
+    model: 'popcorn',
+    params: { ...munmap, ...finest, requestLock: true, deferFree: true },
     expect: { holds: true },
     suites: ['full'],
   },
