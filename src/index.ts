@@ -29,3 +29,5 @@ export { runCheck, type CheckOutcome, type CheckRequest } from './checker/check.
 export { rebuildTrace, type Trace } from './checker/trace.ts'
 export { parseItf, toItf } from './checker/itf.ts'
 export { replayTrace } from './checker/replay.ts'
+export { checkRun, describeRun, PropertyFailure, runs, type Run, type RunsOptions } from './checker/fast-check.ts'
+export type { CheckOptions } from './checker/walk.ts'
