@@ -3,6 +3,7 @@ import { defineModel } from '../checker/model.ts'
 import { lamportRules, type LamportParams, lamportConfig } from '../model/lamport.ts'
 import { lamportFairness, lamportInvariants, lamportLiveness, lamportStepProperties } from '../properties/lamport.ts'
 import { lamportMessages } from './messages.ts'
+import { SYMMETRY_PARAM, lamportSymmetry } from './symmetry.ts'
 import { lamportLivenessProofs, lamportProofs as lamportSafetyProofs } from '../properties/lamport.proofs.ts'
 
 export const lamportProofs = [...lamportSafetyProofs, ...lamportLivenessProofs]
@@ -23,6 +24,7 @@ export const lamport = defineModel<LamportParams>({
     { name: 'gcCountsHeavyCopies', kind: 'bool', default: false, doc: 'heavy copies keep a per-page queue alive' },
     { name: 'deferAcks', kind: 'bool', default: false, doc: 'a proposed fix: hold the ACK of a later request until the own REQUEST has gone to its sender' },
     { name: 'requestLock', kind: 'bool', default: false, doc: 'a proposed fix: a per-kernel lock around the request (fetch-and-add to last REQUEST sent), taken by the REQUEST handler too' },
+    SYMMETRY_PARAM,
   ],
   mutations: [
     { name: 'noHeavyMirror', doc: 'heavy entries are not copied into per-page queues' },
@@ -41,6 +43,7 @@ export const lamport = defineModel<LamportParams>({
       invariants: lamportInvariants(lamportConfig(p, m)),
       transitionInvariants: lamportStepProperties,
       messages: lamportMessages,
+      ...(p.symmetry ? { symmetry: lamportSymmetry(p, rules.init()[0]!) } : {}),
     }
   },
 })

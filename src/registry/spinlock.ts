@@ -2,6 +2,7 @@
 import { defineModel } from '../checker/model.ts'
 import { spinlockRules, type SpinParams, spinConfig } from '../model/spinlock.ts'
 import { spinlockFairness, spinlockLiveness, spinlockProperties } from '../properties/spinlock.ts'
+import { SYMMETRY_PARAM, spinlockSymmetry } from './symmetry.ts'
 import { spinlockLivenessProofs, spinlockProofs as spinlockSafetyProofs } from '../properties/spinlock.proofs.ts'
 
 export const spinlockProofs = [...spinlockSafetyProofs, ...spinlockLivenessProofs]
@@ -27,6 +28,7 @@ export const spinlock = defineModel<SpinParams>({
       doc: 'the cast of tail - head in the threshold: (__ticket_t) as Code 3.1 prints it, or signed as the prose of 3.3.3 says',
     },
     { name: 'holderPreemption', kind: 'bool', default: true, doc: 'lockstep: the host may preempt the lock holder (false: the lock waiter preemption case of 3.3.2.2)' },
+    SYMMETRY_PARAM,
   ],
   mutations: [
     { name: 'unsignedTimeout', doc: 'timeout from tail - head without any cast (negative after a wrap-around: endless)' },
@@ -38,5 +40,5 @@ export const spinlock = defineModel<SpinParams>({
     { name: 'spinBackoff', doc: 'a timed-out waiter holds off its first xchg for as many iterations as its queue position' },
     { name: 'freeLockFastPath', doc: 'the fast path (Code 3.1 line 9) taken whenever the lock is free, not only when the ticket is head' },
   ],
-  create: (p, m) => ({ ...spinlockRules(p, m), ...spinlockProperties(spinConfig(p, m)), ...spinlockLiveness(p.V), fairness: spinlockFairness }),
+  create: (p, m) => ({ ...spinlockRules(p, m), ...spinlockProperties(spinConfig(p, m)), ...spinlockLiveness(p.V), fairness: spinlockFairness, ...(p.symmetry ? { symmetry: spinlockSymmetry(p.V) } : {}) }),
 })

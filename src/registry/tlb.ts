@@ -2,6 +2,7 @@
 import { defineModel } from '../checker/model.ts'
 import { tlbRules, type TlbParams, tlbConfig } from '../model/tlb.ts'
 import { tlbFairness, tlbLiveness, tlbProperties } from '../properties/tlb.ts'
+import { SYMMETRY_PARAM, tlbSymmetry } from './symmetry.ts'
 import { tlbMessages } from './messages.ts'
 import { tlbLivenessProofs, tlbProofs as tlbSafetyProofs } from '../properties/tlb.proofs.ts'
 
@@ -25,6 +26,7 @@ export const tlb = defineModel<TlbParams>({
       default: 'running-pcpus',
       doc: "where Shoot4U's VMM invalidates: the pCPUs hosting the running targets (3.4.2 literally), that and a flush at a preempted target's next VM entry, or every target's current or last pCPU",
     },
+    SYMMETRY_PARAM,
   ],
   mutations: [
     { name: 'freeBeforeAck', doc: 'the initiator frees the frame before all acknowledgements' },
@@ -32,5 +34,12 @@ export const tlb = defineModel<TlbParams>({
     { name: 'pvNoFlushOnEntry', doc: 'VM entry clears the recorded flush without flushing' },
     { name: 'pvPlainStore', doc: "pv-flush's guest sets FLUSH with a plain store of the value it read instead of a cmpxchg" },
   ],
-  create: (p, m) => ({ ...tlbRules(p, m), ...tlbProperties(tlbConfig(p, m)), ...tlbLiveness, fairness: tlbFairness, messages: tlbMessages(p.scheme) }),
+  create: (p, m) => ({
+    ...tlbRules(p, m),
+    ...tlbProperties(tlbConfig(p, m)),
+    ...tlbLiveness,
+    fairness: tlbFairness,
+    messages: tlbMessages(p.scheme),
+    ...(p.symmetry ? { symmetry: tlbSymmetry(p) } : {}),
+  }),
 })
