@@ -4,10 +4,11 @@ import type { Experiment } from '../experiment.ts'
 import { coherencyWorkloads } from './coherency.ts'
 import { fairbench } from './fairbench.ts'
 import { multikernelShootdown } from './multikernel.ts'
+import { piscesGrow } from './pisces.ts'
 import { fetchMessages, migration, popcornCosts, prefetch } from './popcorn.ts'
 import { shootdown } from './shootdown.ts'
 
-export const experiments: readonly Experiment[] = [fetchMessages, popcornCosts, migration, prefetch, fairbench, shootdown, coherencyWorkloads, multikernelShootdown]
+export const experiments: readonly Experiment[] = [fetchMessages, popcornCosts, migration, prefetch, fairbench, shootdown, coherencyWorkloads, multikernelShootdown, piscesGrow]
 
 export function experimentByName(name: string): Experiment {
   const e = experiments.find((x) => x.name === name)

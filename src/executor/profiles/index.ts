@@ -4,10 +4,11 @@ import type { Params } from '../../checker/model.ts'
 import { values, type CostProfile, type StepCosts } from '../profile.ts'
 import { barrelfishAmd } from './barrelfish-amd.ts'
 import { ouyangKvm } from './ouyang-kvm.ts'
+import { piscesTable5 } from './pisces-table5.ts'
 import { popcornCoherency } from './popcorn-coherency.ts'
 import { popcornKatz } from './popcorn-katz.ts'
 
-export const profiles: readonly CostProfile[] = [popcornKatz, ouyangKvm, popcornCoherency, barrelfishAmd]
+export const profiles: readonly CostProfile[] = [popcornKatz, ouyangKvm, popcornCoherency, barrelfishAmd, piscesTable5]
 
 export function profileByName(name: string): CostProfile {
   const p = profiles.find((x) => x.name === name)
