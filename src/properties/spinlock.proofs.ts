@@ -108,7 +108,7 @@ export const spinlockProofs: readonly ProofEntry[] = [
     model: 'spinlock',
     params: { ...spinCi, lock: 'pmt-basic', W: 2, rounds: 2 },
     expect: { holds: true },
-    suites: ['ci', 'full'],
+    suites: ['full'],
   },
   {
     id: 'spinlock/pmt-basic/W=2/signed',
