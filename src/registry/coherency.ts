@@ -14,8 +14,8 @@ export const coherency = defineModel<CoherencyParams>({
   name: 'coherency',
   doc: 'page coherency for Popcorn (Sadini et al.): MSI with Unmapped and NotReplicated, by voting',
   params: [
-    { name: 'kernels', kind: 'int', default: 3, min: 2, max: 4, doc: 'kernel instances' },
-    { name: 'pages', kind: 'int', default: 1, min: 1, max: 3, doc: 'pages of the shared array' },
+    { name: 'kernels', kind: 'int', default: 2, min: 2, max: 4, doc: 'kernel instances' },
+    { name: 'pages', kind: 'int', default: 2, min: 1, max: 3, doc: 'pages of the shared array' },
     { name: 'ops', kind: 'int', default: 2, min: 1, max: 4, doc: 'accesses each kernel\'s thread makes' },
     { name: 'workload', kind: 'enum', values: ['any', 'rr', 'rw', 'ww'], default: 'any', doc: 'any read or write, or the poster\'s R/R, R/W (kernel 0 writes), W/W' },
     { name: 'quorum', kind: 'enum', values: ['all', 'majority'], default: 'all', doc: 'a request commits with every other kernel\'s YES, or a majority of all kernels' },
