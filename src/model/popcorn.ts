@@ -38,7 +38,7 @@
  * `localFirstUnmap`, `noHeavyMirror`, `unorderedChannels`, `noSavedMm`, `skipShadowExit`)
  * and `noMmapFetch`, `noShadowWake`, `noGc`, `silentCount`.
  *
- * Ghost state (no rule reads it): `lastWrite`; `oom` (a run whose allocation found no free
+ * Ghost state (no rule reads it): `lastWrite`, `layout`; `oom` (a run whose allocation found no free
  * frame is cut: Linux would call the OOM killer, which we do not model). The message
  * counters are left out of the fingerprint (`view`).
  */
@@ -122,6 +122,7 @@ export function initialState(c: PopConfig): PopState {
     tasks,
     net: emptyMessaging<PopMsg>(c.K, POP_MSG_KINDS),
     lastWrite: Array.from({ length: c.groups }, () => Array.from({ length: c.V }, () => 0)),
+    layout: Array.from({ length: c.groups }, (_, g) => Array.from({ length: c.V }, (_, v) => (g === 0 && v < c.p.mapped ? PROT_RW : 0))),
     reservedFor: Array.from({ length: c.K * c.F }, () => -1),
     oom: false,
   }

@@ -8,7 +8,7 @@ import { HEAVY } from '../model/popcorn/lamport-queues.ts'
 import { finished, quiescent, type PopAction } from '../model/popcorn.ts'
 import type { PopConfig } from '../model/popcorn/config.ts'
 import { ownerOf } from '../model/popcorn/address-space.ts'
-import { PROT_NONE, type Mm, type PopState } from '../model/popcorn/state.ts'
+import { PROT_NONE, PROT_RW, type Mm, type PopState } from '../model/popcorn/state.ts'
 
 type Copy = { readonly k: number; readonly mm: Mm }
 
@@ -274,6 +274,38 @@ export function singleCopy(s: PopState, a: PopAction): Check {
   const got = s.frames[pte.frame]!.data
   const want = s.lastWrite[t.tg]![page]!
   return got === want || `task ${a.task} on kernel ${t.at} reads ${got} from page ${page} (frame ${pte.frame}), but the last write to it was ${want}`
+}
+
+/**
+ * 6, continued: no lost mapping (000 4.6: "Applications will not be able to tell the
+ * difference between an SMP Linux and Popcorn Linux system"; 5.7.3: after the fault handler
+ * "either the faulting virtual address has a valid corresponding physical address, or a
+ * segmentation fault has occurred", and in Linux the latter only where nothing is mapped or
+ * the access is not permitted). A read or write of a page that the process has mapped (the
+ * ghost `layout`) with a protection that permits it does not end in a segmentation fault,
+ * unless an munmap, mprotect, mremap or mmap of the process is under way. A step property.
+ */
+export function noLostMapping(s: PopState, a: PopAction, t: PopState): Check {
+  if (a.type !== 'start' && a.type !== 'step') return true
+  const i = a.task
+  const before = s.tasks[i]!
+  const after = t.tasks[i]!
+  let op: string
+  let page: number
+  if (a.type === 'start') {
+    if (a.op !== 'read' && a.op !== 'write') return true
+    const pte = s.kernels[before.at]!.mms[before.tg]!.ptes[a.page]!
+    if (!(a.op === 'write' && pte.frame >= 0 && pte.prot !== PROT_RW)) return true
+    op = a.op
+    page = a.page
+  } else if (a.name === 'segv' || (a.name === 'install' && (after.arg === 1 || after.op === 'idle'))) {
+    op = before.op
+    page = before.page
+  } else return true
+  const prot = s.layout[before.tg]![page]!
+  if (prot === PROT_NONE || (op === 'write' && prot !== PROT_RW)) return true
+  const changing = s.tasks.some((x) => x.tg === before.tg && ['munmap', 'mprotect', 'mremap', 'mmap'].includes(x.op) && x.phase !== 'lock')
+  return changing || `task ${i} on kernel ${before.at}: a ${op} of page ${page} ends in a segmentation fault, but the process has it mapped (protection ${prot})`
 }
 
 const backing = (file: number): string => (file === 0 ? 'anonymous' : `file ${file}`)

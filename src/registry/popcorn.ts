@@ -2,7 +2,7 @@
 import { defineModel } from '../checker/model.ts'
 import { popcornRules, type PopParams } from '../model/popcorn.ts'
 import { POPCORN_MUTATIONS } from '../model/popcorn/config.ts'
-import { popcornInvariants, singleCopy } from '../properties/popcorn.ts'
+import { noLostMapping, popcornInvariants, singleCopy } from '../properties/popcorn.ts'
 export { popcornProofs } from '../properties/popcorn.proofs.ts'
 
 export const popcorn = defineModel<PopParams>({
@@ -44,6 +44,6 @@ export const popcorn = defineModel<PopParams>({
   mutations: POPCORN_MUTATIONS.map(([name, doc]) => ({ name, doc })),
   create: (p, m) => {
     const rules = popcornRules(p, m)
-    return { ...rules, invariants: popcornInvariants(rules.config), transitionInvariants: { singleCopy } }
+    return { ...rules, invariants: popcornInvariants(rules.config), transitionInvariants: { singleCopy, noLostMapping } }
   },
 })

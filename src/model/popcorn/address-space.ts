@@ -258,6 +258,7 @@ export function forkLocal(d: D, c: PopConfig, k: number, parent: number, child: 
   d.kernels[k]!.mms[child] = { status: 'used', vmas: pm.vmas.map((x) => ({ ...x })), ptes: childPtes }
   pm.ptes = pm.ptes.map((p) => (p.frame >= 0 && !borrowed(p) ? { ...p, cow: true } : { ...p }))
   d.lastWrite[child] = pm.ptes.map((p, v) => (p.frame >= 0 ? d.lastWrite[parent]![v]! : 0))
+  d.layout[child] = [...d.layout[parent]!]
 }
 
 /** At a group's exit, kernel k releases the frames it reserved for it (`reserveLent`). */

@@ -422,19 +422,24 @@ function localChange(d: D, c: PopConfig, i: number): void {
       modifyLocal(d, c, k, t.tg, 'unmap', bit(t.page), 0)
       if (c.p.deferFree) freeUnreferenced(d, c, k)
       d.lastWrite[t.tg]![t.page] = 0
+      d.layout[t.tg]![t.page] = 0
       return
     case 'mprotect':
       modifyLocal(d, c, k, t.tg, 'protect', bit(t.page), t.arg)
+      if (d.layout[t.tg]![t.page] !== 0) d.layout[t.tg]![t.page] = t.arg
       return
     case 'mremap':
       if (moveLocal(d, c, k, t.tg, t.page, t.arg)) {
         d.lastWrite[t.tg]![t.arg] = d.lastWrite[t.tg]![t.page]!
         d.lastWrite[t.tg]![t.page] = 0
+        d.layout[t.tg]![t.arg] = d.layout[t.tg]![t.page]!
+        d.layout[t.tg]![t.page] = 0
       }
       return
     case 'mmap':
       mapLocal(d, c, k, t.tg, t.page, t.arg)
       d.lastWrite[t.tg]![t.page] = 0
+      d.layout[t.tg]![t.page] = PROT_RW
       return
     case 'fork':
       forkChild(d, c, i)

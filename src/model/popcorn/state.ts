@@ -180,6 +180,12 @@ export interface PopState {
   readonly net: Messaging<PopMsg>
   /** Ghost (no rule reads it): the value of the last write to each page, by process. */
   readonly lastWrite: readonly (readonly number[])[]
+  /**
+   * Ghost: the address space as SMP Linux would have it, by process and page: the protection
+   * of the page (0: not mapped), changed when mmap, munmap, mprotect or mremap does its local
+   * change, copied at fork.
+   */
+  readonly layout: readonly (readonly number[])[]
   /** `reserveLent`: the process a frame stays reserved for since its owner lent it, by frame; -1 none. */
   readonly reservedFor: readonly number[]
   /** Ghost: a kernel's partition ran out of frames (the run is cut there). */
