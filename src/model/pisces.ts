@@ -61,7 +61,7 @@ export const KINDS: readonly Kind[] = ['cpu', 'mem', 'dev']
 export type Stage = 'linux' | 'toEnclave' | 'enclave' | 'toLinux'
 
 /** The Pisces module's record of one resource. */
-export interface Record_ {
+export interface ResourceRecord {
   readonly stage: Stage
   /** The enclave of the hand-over or assignment (-1: none). */
   readonly enclave: number
@@ -103,7 +103,7 @@ export interface Enclave {
 
 export interface PiscesState {
   readonly linux: View
-  readonly records: { readonly cpu: readonly Record_[]; readonly mem: readonly Record_[]; readonly dev: readonly Record_[] }
+  readonly records: { readonly cpu: readonly ResourceRecord[]; readonly mem: readonly ResourceRecord[]; readonly dev: readonly ResourceRecord[] }
   /** Per device, per block: its IOMMU domain maps the block. */
   readonly iommu: readonly (readonly boolean[])[]
   readonly enclaves: readonly Enclave[]
@@ -224,12 +224,21 @@ export function piscesRules(p: PiscesParams, mutations: ReadonlySet<string>): Mo
   }
   const size: Record<Kind, number> = { cpu: p.cpus, mem: p.blocks, dev: p.devices }
   const flags = (k: Kind, v: boolean): boolean[] => Array.from({ length: size[k] }, () => v)
-  const rec = (k: Kind, r: { stage: Stage; enclave: number }): Record_ => r
   const linuxRes = (s: PiscesState, k: Kind): number[] =>
     members(s.linux[k]).filter((i) => (k === 'dev' || i > 0) && s.records[k][i]!.stage === 'linux')
 
   const set = (d: Draft<PiscesState>, k: Kind, i: number, stage: Stage, enclave: number): void => {
-    d.records[k][i] = rec(k, { stage, enclave })
+    d.records[k][i] = { stage, enclave }
+  }
+  /** Linux gives a resource up (offline, driver detached): the module records it on its way to enclave e. */
+  const offline = (d: Draft<PiscesState>, k: Kind, i: number, e: number, stage: Stage = 'toEnclave'): void => {
+    d.linux[k][i] = false
+    set(d, k, i, stage, e)
+  }
+  /** Linux takes a resource back (online, driver bound). */
+  const online = (d: Draft<PiscesState>, k: Kind, i: number): void => {
+    d.linux[k][i] = true
+    set(d, k, i, 'linux', -1)
   }
   const devicesOf = (s: PiscesState, e: number): number[] => members(s.enclaves[e]!.view.dev)
   const assignedBlocks = (s: PiscesState, e: number): boolean[] => s.records.mem.map((r) => r.stage === 'enclave' && r.enclave === e)
@@ -326,15 +335,13 @@ export function piscesRules(p: PiscesParams, mutations: ReadonlySet<string>): Mo
     const e = a.enclave
     switch (a.type) {
       case 'offlineCpu':
-        d.linux.cpu[a.res] = false
+        // with assignBeforeOffline the co-kernel already runs the CPU: offlining ends the addition
+        offline(d, 'cpu', a.res, e, c.assignBeforeOffline && a.op !== 'boot' ? 'enclave' : 'toEnclave')
         en.cpu = a.res
-        if (!c.assignBeforeOffline || a.op === 'boot') set(d, 'cpu', a.res, 'toEnclave', e)
-        else set(d, 'cpu', a.res, 'enclave', e)
         break
       case 'offlineMem':
-        d.linux.mem[a.res] = false
+        offline(d, 'mem', a.res, e)
         en.mem = a.res
-        set(d, 'mem', a.res, 'toEnclave', e)
         break
       case 'boot':
         en.view.cpu[en.cpu] = true
@@ -361,9 +368,8 @@ export function piscesRules(p: PiscesParams, mutations: ReadonlySet<string>): Mo
         break
       }
       case 'detachDev':
-        d.linux.dev[a.res] = false
+        offline(d, 'dev', a.res, e)
         en.dev = a.res
-        set(d, 'dev', a.res, 'toEnclave', e)
         break
       case 'mapIommuDev':
         d.iommu[a.res] = c.iommuMapsAll ? flags('mem', true) : assignedBlocks(d as PiscesState, e)
@@ -385,8 +391,7 @@ export function piscesRules(p: PiscesParams, mutations: ReadonlySet<string>): Mo
         set(d, 'cpu', a.res, 'toLinux', e)
         break
       case 'onlineCpu':
-        d.linux.cpu[a.res] = true
-        set(d, 'cpu', a.res, 'linux', -1)
+        online(d, 'cpu', a.res)
         break
       case 'requestRemoveMem':
         en.mem = a.res
@@ -399,8 +404,7 @@ export function piscesRules(p: PiscesParams, mutations: ReadonlySet<string>): Mo
         set(d, 'mem', a.res, 'toLinux', e)
         break
       case 'onlineMem':
-        d.linux.mem[a.res] = true
-        set(d, 'mem', a.res, 'linux', -1)
+        online(d, 'mem', a.res)
         break
       case 'destroy':
         for (const k of KINDS) {
@@ -416,17 +420,14 @@ export function piscesRules(p: PiscesParams, mutations: ReadonlySet<string>): Mo
         en.phase = 'dying'
         break
       case 'returnCpu':
-        d.linux.cpu[a.res] = true
-        set(d, 'cpu', a.res, 'linux', -1)
+        online(d, 'cpu', a.res)
         return
       case 'returnMem':
-        d.linux.mem[a.res] = true
-        set(d, 'mem', a.res, 'linux', -1)
+        online(d, 'mem', a.res)
         return
       case 'returnDev':
         d.iommu[a.res] = flags('mem', false)
-        d.linux.dev[a.res] = true
-        set(d, 'dev', a.res, 'linux', -1)
+        online(d, 'dev', a.res)
         return
       case 'destroyed':
         en.phase = 'down'
