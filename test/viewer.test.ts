@@ -156,7 +156,8 @@ describe('rkcheck view', () => {
       const data = JSON.parse(/<script id="trace-data" type="application\/json">(.*?)<\/script>/s.exec(html)![1]!) as ViewData
       const trace = parseItf(readFileSync(`traces/${f}`, 'utf8'), f)
       expect(data.steps).toHaveLength(trace.steps.length)
-      expect(data.actors.length).toBeGreaterThan(0)
+      // a witness of a measure that is largest at the initial state has no step and no actor
+      if (data.steps.length > 1) expect(data.actors.length).toBeGreaterThan(0)
       for (const st of data.steps.slice(1)) expect(data.actors).toContain(st.actor)
     }
     vi.restoreAllMocks()
