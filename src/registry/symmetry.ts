@@ -15,16 +15,16 @@ import type { HeldAck } from '../model/popcorn/lamport-lock.ts'
 import type { SpinState } from '../model/spinlock.ts'
 import type { TicketState } from '../model/ticket.ts'
 import type { TlbState, Translation } from '../model/tlb.ts'
-import { ids, permuteBits, permuteIndices, scalarset, symmetry, type Rename } from '../checker/symmetry.ts'
+import { ids, permuteBits, permuteIndices, scalarset, symmetry, type Rename, type Scalarset } from '../checker/symmetry.ts'
 
 export const SYMMETRY_PARAM = { name: 'symmetry', kind: 'bool', default: false, doc: 'symmetry reduction: fingerprint one state per class of states equal up to renaming interchangeable ids' } as const
 
-export function ticketSymmetry(threads: number): (s: TicketState) => TicketState {
-  return symmetry(scalarset<TicketState>('threads', ids(threads), (s, r) => ({ ...s, threads: permuteIndices(s.threads, r) })))
+export function ticketScalarsets(threads: number): Scalarset<TicketState>[] {
+  return [scalarset<TicketState>('threads', ids(threads), (s, r) => ({ ...s, threads: permuteIndices(s.threads, r) }))]
 }
 
-export function spinlockSymmetry(V: number): (s: SpinState) => SpinState {
-  return symmetry(
+export function spinlockScalarsets(V: number): Scalarset<SpinState>[] {
+  return [
     scalarset<SpinState>('vCPUs', ids(V), (s, r) => ({
       ...s,
       running: permuteBits(s.running, r),
@@ -34,10 +34,10 @@ export function spinlockSymmetry(V: number): (s: SpinState) => SpinState {
         r,
       ),
     })),
-  )
+  ]
 }
 
-export function tlbSymmetry(p: { V: number; pages: number; frames: number; scheme: string }): (s: TlbState) => TlbState {
+export function tlbScalarsets(p: { V: number; pages: number; frames: number; scheme: string }): Scalarset<TlbState>[] {
   const targets = scalarset<TlbState>('targets', ids(p.V - 1, 1), (s, r) => ({
     ...s,
     tlb: permuteIndices(s.tlb, r),
@@ -64,10 +64,10 @@ export function tlbSymmetry(p: { V: number; pages: number; frames: number; schem
     frameUsed: permuteIndices(s.frameUsed, r),
     frame: r(s.frame),
   }))
-  return p.scheme === 'pv-flush' ? symmetry(pages, frames) : symmetry(targets, pages, frames)
+  return p.scheme === 'pv-flush' ? [pages, frames] : [targets, pages, frames]
 }
 
-export function lamportSymmetry(p: { pages: number; kernels: number }, s0: LamportState): (s: LamportState) => LamportState {
+export function lamportScalarsets(p: { pages: number }, s0: LamportState): Scalarset<LamportState>[] {
   const res = (x: number, r: Rename): number => (x < 0 ? x : r(x))
   const pages = scalarset<LamportState>('pages', ids(p.pages), (s, r) => ({
     ...s,
@@ -91,5 +91,10 @@ export function lamportSymmetry(p: { pages: number; kernels: number }, s0: Lampo
         ]
       : [],
   )
-  return symmetry(pages, ...threads)
+  return [pages, ...threads]
 }
+
+export const ticketSymmetry = (threads: number) => symmetry(...ticketScalarsets(threads))
+export const spinlockSymmetry = (V: number) => symmetry(...spinlockScalarsets(V))
+export const tlbSymmetry = (p: Parameters<typeof tlbScalarsets>[0]) => symmetry(...tlbScalarsets(p))
+export const lamportSymmetry = (p: { pages: number }, s0: LamportState) => symmetry(...lamportScalarsets(p, s0))
