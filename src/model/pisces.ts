@@ -213,6 +213,15 @@ export function piscesActor(a: PiscesAction): string {
   }
 }
 
+/** The resource a step names, for traces: ' CPU 1', ' block 2', ' device 0', ' task 1', or nothing. */
+function resourceName(a: PiscesAction): string {
+  if (a.res < 0 || a.type === 'boot' || a.type === 'destroyed') return ''
+  if (a.type === 'migrate') return ` task ${a.res}`
+  if (a.type === 'alloc' || a.type === 'free' || /Mem$|Iommu$/.test(a.type)) return ` block ${a.res}`
+  if (a.type.endsWith('Cpu')) return ` CPU ${a.res}`
+  return ` device ${a.res}`
+}
+
 export function piscesRules(p: PiscesParams, mutations: ReadonlySet<string>): ModelRules<PiscesState, PiscesAction> {
   const c: PiscesConfig = {
     assignBeforeOffline: mutations.has('assignBeforeOffline'),
@@ -474,6 +483,6 @@ export function piscesRules(p: PiscesParams, mutations: ReadonlySet<string>): Mo
     // an enclave between operations is a proper end, whatever it could still do
     terminal: (s) => s.enclaves.every((e) => e.op === 'none'),
     actor: piscesActor,
-    describe: (a) => `${piscesActor(a)}: ${a.type}${a.res >= 0 ? ` ${a.type === 'migrate' ? 'task' : ''}${a.res}` : ''}${'op' in a ? ` (${a.op})` : ''}`,
+    describe: (a) => `${piscesActor(a)}: ${a.type}${resourceName(a)}${'op' in a ? ` (${a.op})` : ''}`,
   }
 }
