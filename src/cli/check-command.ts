@@ -15,6 +15,7 @@ import { whileInterruptible } from './signals.ts'
 import { progressReporter } from './progress.ts'
 import { livenessRequest, type LivenessCliOptions } from './liveness-options.ts'
 import { closingAction } from '../checker/liveness/lasso-trace.ts'
+import { describeFairness } from '../checker/liveness/fairness.ts'
 
 export interface CheckCliOptions extends LivenessCliOptions {
   readonly param: string[]
@@ -88,6 +89,9 @@ export async function checkCommand(modelName: string | undefined, o: CheckCliOpt
     printCounterexample(outcome.model, outcome.trace!, lasso)
   }
   console.log(verdictLine(r, traceFile))
+  if (liveness.liveness && r.verdict === 'holds') {
+    console.log(`Liveness: ${liveness.liveness.properties.join(', ')} hold${liveness.liveness.properties.length > 1 ? '' : 's'} (${describeFairness(liveness.liveness)})`)
+  }
   printStats(r.stats)
   if (o.witnessDir !== undefined) {
     for (const [name, itf] of Object.entries(outcome.witnesses)) {
