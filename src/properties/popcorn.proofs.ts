@@ -89,11 +89,22 @@ export const popcornProofs: readonly ProofEntry[] = [
     model: 'popcorn',
     params: migrate,
     expect: {
-      violates: 'noUseAfterFree',
+      violates: 'noLostMapping',
       finding:
         'a task migrates away and exits; its shadow exits on the kernel it left (000 5.5), which has no task of the group any more ' +
-        'and tears the mm down: "When that happens, all of the pages that were borrowed ... are released" (5.7), while another ' +
-        'thread of the group still maps them',
+        'and tears the mm down: "When that happens, all of the pages that were borrowed ... are released" (5.7): the group loses ' +
+        'the part of its address space kept only there, and another thread faults on a mapped page',
+    },
+    suites: both,
+  },
+  {
+    id: 'popcorn/migrate/faithful/noUseAfterFree',
+    model: 'popcorn',
+    params: migrate,
+    properties: ['noUseAfterFree'],
+    expect: {
+      violates: 'noUseAfterFree',
+      finding: "the same teardown frees the frames the shadow's kernel lent: another thread of the group still maps them",
     },
     suites: both,
   },

@@ -283,10 +283,11 @@ export function singleCopy(s: PopState, a: PopAction): Check {
  * segmentation fault has occurred", and in Linux the latter only where nothing is mapped or
  * the access is not permitted). A read or write of a page that the process has mapped (the
  * ghost `layout`) with a protection that permits it does not end in a segmentation fault,
- * unless an munmap, mprotect, mremap or mmap of the process is under way. A step property.
+ * unless an munmap, mprotect, mremap or mmap of the process is under way (or the kernel ran
+ * out of frames: that run is cut, see `oom`). A step property.
  */
 export function noLostMapping(s: PopState, a: PopAction, t: PopState): Check {
-  if (a.type !== 'start' && a.type !== 'step') return true
+  if ((a.type !== 'start' && a.type !== 'step') || t.oom) return true
   const i = a.task
   const before = s.tasks[i]!
   const after = t.tasks[i]!
