@@ -44,7 +44,7 @@ describe.each(['weak', 'strong'] as const)('liveness under %s fairness against a
     if (out.result.verdict !== 'violated') return
     const v = out.result.violation
     expect(v.kind).toBe('liveness')
-    expect(v.message).toContain(`from state ${expected},`)
+    expect(v.message).toContain(`P holds at state ${expected} and`)
     // the file alone replays: the cycle closes, the obligation is pending, the cycle is fair
     const r = replayTrace(factory, parseItf(JSON.stringify(out.itf), 'trace'))
     expect(r.message).toMatch(/^reproduced/)

@@ -65,9 +65,11 @@ export function prepareLiveness(model: AnyModel, req: LivenessRequest): Liveness
         if (lasso === undefined) continue
         const { property, obligation } = obligations[j]!
         const who = obligation.label !== undefined ? `${obligation.label}: ` : ''
-        const what = obligation.p === undefined ? 'from the initial state' : `from state ${lasso.pending}, where P holds,`
-        const cycle = lasso.closing === undefined ? `state ${lasso.loop} has no enabled action` : `states ${lasso.loop}.. repeat forever`
-        const message = `${who}Q never holds ${what} on: ${cycle} (${describeFairness(req)})`
+        const last = lasso.path.length - 1
+        const what = obligation.p === undefined ? 'Q never holds' : `P holds at state ${lasso.pending} and Q never holds from there on`
+        const cycle =
+          lasso.closing === undefined ? `state ${lasso.loop} has no enabled action and repeats forever` : `states ${lasso.loop}..${last} repeat forever`
+        const message = `${who}${what}: ${cycle} (${describeFairness(req)})`
         return {
           verdict: 'violated',
           violation: {
