@@ -221,11 +221,14 @@ export function freeUnreferenced(d: D, c: PopConfig, k: number): void {
   for (let f = k * c.F; f < (k + 1) * c.F; f++) maybeFree(d, c, f)
 }
 
-/** mremap of page v to page w on kernel k (MREMAP_FIXED: w is unmapped first). False: no VMA at v. */
+/**
+ * mremap of page v to page w on kernel k, in Linux's order (mremap_to): w is unmapped first,
+ * then the source is looked up; false (EFAULT) when there is no VMA at v, w unmapped all the same.
+ */
 export function moveLocal(d: D, c: PopConfig, k: number, tg: number, v: number, w: number): boolean {
   const mm = d.kernels[k]!.mms[tg]!
-  if (mm.vmas[v]!.prot === PROT_NONE) return false
   modifyLocal(d, c, k, tg, 'unmap', bit(w), 0)
+  if (mm.vmas[v]!.prot === PROT_NONE) return false
   mm.vmas[w] = { ...mm.vmas[v]! }
   mm.ptes[w] = { ...mm.ptes[v]! }
   mm.vmas[v] = { ...NO_VMA }

@@ -428,14 +428,16 @@ function localChange(d: D, c: PopConfig, i: number): void {
       modifyLocal(d, c, k, t.tg, 'protect', bit(t.page), t.arg)
       if (d.layout[t.tg]![t.page] !== 0) d.layout[t.tg]![t.page] = t.arg
       return
-    case 'mremap':
-      if (moveLocal(d, c, k, t.tg, t.page, t.arg)) {
-        d.lastWrite[t.tg]![t.arg] = d.lastWrite[t.tg]![t.page]!
+    case 'mremap': {
+      const moved = moveLocal(d, c, k, t.tg, t.page, t.arg)
+      d.lastWrite[t.tg]![t.arg] = moved ? d.lastWrite[t.tg]![t.page]! : 0
+      d.layout[t.tg]![t.arg] = moved ? d.layout[t.tg]![t.page]! : 0
+      if (moved) {
         d.lastWrite[t.tg]![t.page] = 0
-        d.layout[t.tg]![t.arg] = d.layout[t.tg]![t.page]!
         d.layout[t.tg]![t.page] = 0
       }
       return
+    }
     case 'mmap':
       mapLocal(d, c, k, t.tg, t.page, t.arg)
       d.lastWrite[t.tg]![t.page] = 0
