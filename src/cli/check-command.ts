@@ -202,6 +202,7 @@ function checkJson(
             kind: r.violation.kind,
             message: r.violation.message,
             length: r.violation.path.length - 1,
+            ...(r.violation.loop !== undefined ? { loop: r.violation.loop } : {}),
             traceFile,
           },
         }
