@@ -22,7 +22,13 @@ function program(setExit: (code: number) => void): Command {
     .description('model checker and timed simulator for replicated-kernel OS protocols')
     .version(TOOL_VERSION)
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith('error: ') ? `rkcheck: ${s.slice(7)}` : s) })
+    // every error is one line: commander's suggestion joins the line it follows
+    .configureOutput({
+      writeErr: (s) =>
+        process.stderr.write(
+          s.startsWith('error: ') ? `rkcheck: ${s.slice(7).replace(/\n\(Did you mean (.*)\?\)/, ' (did you mean $1?)')}` : s,
+        ),
+    })
     .showSuggestionAfterError(true)
 
   p.command('list')
@@ -35,15 +41,15 @@ function program(setExit: (code: number) => void): Command {
     .option('-p, --param <k=v>', 'set a parameter (repeatable): integers, true/false, enum names, inf', collect, [])
     .option('--mutate <name>', 'apply a mutation (repeatable)', collect, [])
     .option('--property <name>', 'check only this property (repeatable; default: all)', collect, [])
+    .option('--liveness <name>', 'check this liveness property too (repeatable)', collect, [])
+    .option('--fair <unit>', "a fair unit (actor), * for any text: --fair 'vCPU *' (repeatable)", collect, [])
+    .option('--fairness <kind>', 'weak or strong fairness of the --fair units (default weak)')
     .option('--model-file <file>', 'load a model from a .ts or .js file (default export)')
     .option('--bfs', 'breadth-first search: shortest counterexample (default)')
     .option('--dfs', 'depth-first search')
     .option('--max-states <n>', 'explore at most this many distinct states (verdict limit, exit 3, when there are more)')
     .option('--max-depth <n>', 'do not expand states deeper than this (verdict limit, exit 3)')
     .option('--time-limit <s>', 'stop after this many seconds (verdict limit, exit 3)')
-    .option('--liveness <name>', 'check this liveness property too (repeatable)', collect, [])
-    .option('--fair <unit>', "a fair unit (actor), * for any text: --fair 'vCPU *' (repeatable)", collect, [])
-    .option('--fairness <kind>', 'weak or strong fairness of the --fair units (default weak)')
     .option('--memory-limit <size>', 'stop when resident memory reaches this: 4G, 512M, 50% (default: half of the machine\'s memory; verdict limit, exit 3)')
     .option('--no-deadlock', 'do not report states without enabled actions')
     .addOption(
