@@ -11,9 +11,16 @@ export interface CliResult {
   readonly err: string
 }
 
+/** The environment for a child `rkcheck` without colours, whatever CI or FORCE_COLOR say. */
+export function plainEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' }
+  delete env.FORCE_COLOR
+  return env
+}
+
 /** `rkcheck ARGS...` run in the folder `cwd`, without colours. */
 export function runCli(cwd: string, args: readonly string[]): CliResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: plainEnv() })
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr }
 }
 

@@ -4,12 +4,13 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFil
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { describe, expect, test } from 'vitest'
+import { plainEnv } from './cli-run.ts'
 
 const BIN = resolve('bin/rkcheck.mjs')
 const BIG = ['check', 'ticket', '-p', 'threads=8', '-p', 'modulo=16']
 
 function rk(dir: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', env: plainEnv() })
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr }
 }
 
@@ -31,7 +32,7 @@ describe('a search that ends early', () => {
 
   test.each(['SIGINT', 'SIGTERM'] as const)('%s: verdict limit (interrupted), statistics, --json, exit 3', async (signal) => {
     const dir = fresh()
-    const child = spawn(process.execPath, [BIN, ...BIG, '--json', 'run.json'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } })
+    const child = spawn(process.execPath, [BIN, ...BIG, '--json', 'run.json'], { cwd: dir, env: plainEnv() })
     let out = ''
     let err = ''
     child.stdout.on('data', (b: Buffer) => (out += b))

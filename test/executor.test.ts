@@ -16,12 +16,13 @@ import { ouyangKvm } from '../src/executor/profiles/ouyang-kvm.ts'
 import { popcornKatz } from '../src/executor/profiles/popcorn-katz.ts'
 import { costsFor, defaultProfile } from '../src/executor/profiles/index.ts'
 import { timeReplay } from '../src/executor/replay-timed.ts'
+import { plainEnv } from './cli-run.ts'
 
 const BIN = resolve('bin/rkcheck.mjs')
 const files = readdirSync('traces').filter((f) => f.endsWith('.itf.json'))
 
 function rk(...args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: plainEnv() })
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr }
 }
 

@@ -12,12 +12,13 @@ import type { ProofEntry } from '../src/checker/proofs.ts'
 import { replayTrace } from '../src/checker/replay.ts'
 import { verifyCommand } from '../src/cli/verify-command.ts'
 import { proofs } from '../src/registry/index.ts'
+import { plainEnv } from './cli-run.ts'
 
 const BIN = resolve('bin/rkcheck.mjs')
 let dir: string
 
 function rk(...args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', env: plainEnv() })
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr }
 }
 

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSyn
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { expect, test } from 'vitest'
+import { plainEnv } from './cli-run.ts'
 
 const ROOT = resolve('.')
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
@@ -69,11 +70,11 @@ test('packed, installed elsewhere, a model written against the package is type-c
   expect(wrong.stdout).toMatch(/wrong\.ts.*Property 'm' does not exist/)
 
   const bin = join(proj, 'node_modules/.bin/rkcheck')
-  const ok = spawnSync(bin, ['check', '--model-file', 'model.ts', '-q'], { cwd: proj, encoding: 'utf8' })
+  const ok = spawnSync(bin, ['check', '--model-file', 'model.ts', '-q'], { cwd: proj, encoding: 'utf8', env: plainEnv() })
   expect(ok.stderr).toBe('')
   expect(ok.status).toBe(0)
   expect(ok.stdout).toMatch(/Verdict: holds/)
-  const bad = spawnSync(bin, ['check', '--model-file', 'model.ts', '-p', 'max=6', '-q'], { cwd: proj, encoding: 'utf8' })
+  const bad = spawnSync(bin, ['check', '--model-file', 'model.ts', '-p', 'max=6', '-q'], { cwd: proj, encoding: 'utf8', env: plainEnv() })
   expect(bad.status).toBe(1)
   expect(bad.stdout).toMatch(/Verdict: violated small after 5 steps/)
 }, 300_000)
@@ -87,7 +88,7 @@ test('a lone model file in a folder without package.json: .ts, .mts, .js, .mjs, 
   const files: Record<string, string> = { 'm.ts': MODEL, 'm.mts': MODEL, 'p.js': plain, 'p.mjs': plain }
   for (const [name, text] of Object.entries(files)) {
     writeFileSync(join(dir, name), text)
-    const r = spawnSync(process.execPath, [join(ROOT, 'bin/rkcheck.mjs'), 'check', '--model-file', name, '-q'], { cwd: dir, encoding: 'utf8' })
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin/rkcheck.mjs'), 'check', '--model-file', name, '-q'], { cwd: dir, encoding: 'utf8', env: plainEnv() })
     expect(r.stderr, name).toBe('')
     expect(r.stdout, name).toMatch(name.startsWith('m') ? /Verdict: holds/ : /Verdict: violated below after 2 steps/)
   }

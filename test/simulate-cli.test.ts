@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { beforeAll, describe, expect, test } from 'vitest'
-import { BIN, expectBadInput, runCli, type CliResult } from './cli-run.ts'
+import { BIN, expectBadInput, plainEnv, runCli, type CliResult } from './cli-run.ts'
 
 let dir: string
 
@@ -67,7 +67,7 @@ describe('rkcheck simulate', () => {
   test('SIGINT ends the runs with statistics and verdict limit, exit 3', async () => {
     const child = spawn(process.execPath, [BIN, 'simulate', 'lamport', '-p', 'atomicTimestamp=true', '--runs', '100000000', '--seed', '1'], {
       cwd: dir,
-      env: { ...process.env, NO_COLOR: '1' },
+      env: plainEnv(),
     })
     let out = ''
     child.stdout.on('data', (d) => (out += d))

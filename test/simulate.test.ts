@@ -39,18 +39,32 @@ function replays(model: string, params: Readonly<Record<string, number | boolean
   return text
 }
 
+/**
+ * One mutation can have several verify entries, one per property it breaks; simulation must
+ * find the mutation by at least one of them. Some violations are out of a random walk's
+ * reach: popcorn/noSavedMm breaks noLostMapping in 32 steps, but 100,000 runs of 200 steps
+ * (seeds 1-2) never reach it, while noUseAfterFree falls in run 63.
+ */
+const mutationGroups = new Map<string, typeof mutationEntries>()
+for (const e of mutationEntries) {
+  const key = JSON.stringify([e.model, e.params, e.mutations])
+  mutationGroups.set(key, [...(mutationGroups.get(key) ?? []), e])
+}
+
 describe('simulation finds every mutation of every model at CI settings', () => {
-  test('there are mutations to find', () => expect(mutationEntries.length).toBeGreaterThan(10))
-  for (const e of mutationEntries) {
-    const property = 'violates' in e.expect ? e.expect.violates : ''
+  test('there are mutations to find', () => expect(mutationGroups.size).toBeGreaterThan(10))
+  for (const group of mutationGroups.values()) {
+    const e = group[0]!
+    const properties = group.map((g) => ('violates' in g.expect ? g.expect.violates : ''))
     const { runs, depth } = simulationSettings(e.model)
-    test(`${e.id}: ${property} within ${runs} runs of up to ${depth} steps`, async () => {
+    test(`${e.id}: one of ${properties.join(', ')} within ${runs} runs of up to ${depth} steps`, async () => {
       const model = build(e.model, e.params, e.mutations!)
-      const deadlock = property === 'deadlock'
-      const r = await simulate(model, { runs, depth, seed: 1, properties: deadlock ? [] : [property], deadlock })
+      const deadlock = properties.includes('deadlock')
+      const checked = properties.filter((p) => p !== 'deadlock')
+      const r = await simulate(model, { runs, depth, seed: 1, properties: checked, deadlock })
       expect(r.verdict).toBe('violated')
       if (r.verdict !== 'violated') return
-      expect(r.violation.property).toBe(property)
+      expect(properties).toContain(r.violation.property)
       expect(r.violation.shrunk.actions.length).toBeLessThanOrEqual(r.violation.original.actions.length)
       replays(e.model, e.params, e.mutations!, r.violation.shrunk)
     })

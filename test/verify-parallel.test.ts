@@ -14,6 +14,7 @@ import type { ProofEntry } from '../src/checker/proofs.ts'
 import { runProofs } from '../src/checker/verify-pool.ts'
 import { verifyCommand } from '../src/cli/verify-command.ts'
 import { proofs } from '../src/registry/index.ts'
+import { plainEnv } from './cli-run.ts'
 
 const BIN = resolve('bin/rkcheck.mjs')
 let dir: string
@@ -132,7 +133,7 @@ describe('verify --jobs', () => {
     const json = join(dir, 'stopped.json')
     const child = spawn(process.execPath, [BIN, 'verify', '--filter', 'lamport', '--jobs', '2', '--json', json], {
       cwd: dir,
-      env: { ...process.env, NO_COLOR: '1' },
+      env: plainEnv(),
     })
     let out = ''
     let err = ''

@@ -15,12 +15,13 @@ import { buildChart } from '../src/viewer/chart.ts'
 import { ancestorPaths, changedPaths } from '../src/viewer/state-tree.ts'
 import { traceExtras } from '../src/viewer/trace-extras.ts'
 import { viewData, type ViewData } from '../src/viewer/view-data.ts'
+import { plainEnv } from './cli-run.ts'
 
 const BIN = resolve('bin/rkcheck.mjs')
 let dir: string
 
 function rk(...args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', env: plainEnv() })
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr }
 }
 
