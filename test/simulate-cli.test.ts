@@ -1,6 +1,6 @@
 /** `rkcheck simulate` and `rkcheck shrink` end to end: exit codes, the same seed twice, traces replay. */
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { beforeAll, describe, expect, test } from 'vitest'
@@ -131,5 +131,20 @@ describe('rkcheck shrink', () => {
     delete j['#meta'].propertyKind
     writeFileSync(join(dir, 'plain.itf.json'), JSON.stringify(j))
     expectBadInput(rk('shrink', 'plain.itf.json'), /records no violated property/)
+  })
+
+  test('a lasso (liveness counterexample): one line saying it cannot be shrunk, exit 2, nothing written', () => {
+    copyFileSync(resolve('traces/tlb.liveness.ipi.withoutTargets.itf.json'), join(dir, 'lasso.itf.json'))
+    expect(meta('lasso.itf.json')).toMatchObject({ propertyKind: 'liveness', property: 'shootdownCompletes' })
+    expectBadInput(
+      rk('shrink', 'lasso.itf.json'),
+      /^rkcheck: lasso\.itf\.json is a lasso \(a liveness counterexample of shootdownCompletes\): lasso traces cannot be shrunk, only safety counterexamples can$/,
+    )
+    expect(existsSync(join(dir, 'lasso.shrunk.itf.json'))).toBe(false)
+    // the loop index alone marks a lasso
+    const j = JSON.parse(readFileSync(join(dir, 'lasso.itf.json'), 'utf8'))
+    delete j['#meta'].propertyKind
+    writeFileSync(join(dir, 'loop.itf.json'), JSON.stringify(j))
+    expectBadInput(rk('shrink', 'loop.itf.json'), /loop\.itf\.json is a lasso .*cannot be shrunk/)
   })
 })

@@ -2,7 +2,8 @@
  * `rkcheck shrink TRACE [--out FILE]`: minimize a violating trace (from `simulate`, a DFS,
  * or written by hand) while every step stays enabled and the same property fails. Exit 0
  * when the shrunk trace is written, 1 when the trace does not reproduce its violation, 2 on
- * bad input.
+ * bad input, which includes a lasso (a liveness counterexample: deleting steps does not keep
+ * its cycle closed and fair, and `check` already gives it a shortest prefix).
  */
 import { resolve } from 'node:path'
 import pc from 'picocolors'
@@ -35,6 +36,10 @@ export async function shrinkCommand(file: string, o: ShrinkCliOptions): Promise<
   assertWritableFile(out, '--out')
   const { trace } = readTrace(file)
   const { property, propertyKind } = trace.meta
+  if (trace.loop !== undefined || propertyKind === 'liveness') {
+    const of = property !== undefined ? ` of ${property}` : ''
+    throw new InputError(`${file} is a lasso (a liveness counterexample${of}): lasso traces cannot be shrunk, only safety counterexamples can`)
+  }
   if (property === undefined || trace.meta.measure !== undefined) {
     throw new InputError(`${file} records no violated property: there is nothing to shrink`)
   }
