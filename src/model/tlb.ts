@@ -43,7 +43,13 @@
  * `flushBeforeClear` (shoot down first, clear the PTE after: a refill races in between),
  * `pvNoFlushOnEntry` (VM entry clears the recorded flush without flushing),
  * `pvPlainStore` (pv-flush's guest sets FLUSH with a plain store of the value it read,
- * not a cmpxchg: the host may have resumed the vCPU in between).
+ * not a cmpxchg: the host may have resumed the vCPU in between), `dropIpiOnPreempt` (the
+ * host drops the shootdown IPI injected into a vCPU that it preempts before the vCPU has
+ * handled it, against 3.4.1: "After the virtual interrupt has been injected, it will be
+ * handled as soon as the target vCPU resumes execution"; KVM re-queues an injected event
+ * that a VM exit cut short. Nothing is freed early, so safety holds, but the initiator
+ * waits forever for that acknowledgement: it breaks `shootdownCompletes` under any
+ * fairness).
  *
  * Ghost state (no rule reads it): `wpDone`, pages whose write-protection has completed;
  * `owed`, vCPUs left out of a shootdown on the promise of a flush before they next run
@@ -126,6 +132,7 @@ export interface TlbConfig extends TlbParams {
   readonly flushBeforeClear: boolean
   readonly pvNoFlushOnEntry: boolean
   readonly pvPlainStore: boolean
+  readonly dropIpiOnPreempt: boolean
 }
 
 export const INITIATOR = 0
@@ -296,6 +303,7 @@ export function tlbConfig(p: TlbParams, mutations: ReadonlySet<string>): TlbConf
     flushBeforeClear: mutations.has('flushBeforeClear'),
     pvNoFlushOnEntry: mutations.has('pvNoFlushOnEntry'),
     pvPlainStore: mutations.has('pvPlainStore'),
+    dropIpiOnPreempt: mutations.has('dropIpiOnPreempt'),
   }
 }
 
@@ -307,6 +315,7 @@ export function tlbRules(p: TlbParams, mutations: ReadonlySet<string>): ModelRul
     match(a)
       .with({ type: 'preempt' }, ({ vcpu }) => {
         d.running &= ~(1 << vcpu)
+        if (c.dropIpiOnPreempt) d.ipi &= ~(1 << vcpu)
         // KVM stores PREEMPTED into the byte (a store: a FLUSH bit there is overwritten)
         setFlagByte(d, vcpu, c.scheme === 'pv-flush' ? PREEMPTED : flagByte(d, vcpu) | PREEMPTED)
       })

@@ -90,7 +90,9 @@ export const tlbProofs: readonly ProofEntry[] = [
 
 /**
  * Liveness: `shootdownCompletes` (see `tlbLiveness`) with and without fairness of the
- * targets (strong fairness of the units of `tlbFairness`).
+ * targets (strong fairness of the units of `tlbFairness`); and the mutation
+ * `dropIpiOnPreempt`, which breaks it even with every target fair while safety still
+ * holds (it frees nothing early: the initiator waits forever instead).
  */
 const noTargets = ['vCPU 0', 'host resumes vCPU 0', 'host preempts *']
 const targetsFair = ['vCPU *', 'host resumes *', 'host preempts *']
@@ -138,4 +140,24 @@ export const tlbLivenessProofs: readonly ProofEntry[] = [
       suites: ['ci', 'full'],
     },
   ]),
+  {
+    id: 'tlb/liveness/dropIpiOnPreempt',
+    model: 'tlb',
+    params: { ...tlbLive, scheme: 'ipi' },
+    mutations: ['dropIpiOnPreempt'],
+    properties: [],
+    checkDeadlock: false,
+    liveness: completes(targetsFair),
+    expect: { violates: 'shootdownCompletes' },
+    suites: ['ci', 'full'],
+  },
+  {
+    id: 'tlb/dropIpiOnPreempt/safety',
+    model: 'tlb',
+    params: { ...tlbCi, scheme: 'ipi' },
+    mutations: ['dropIpiOnPreempt'],
+    properties: ['noStaleAccess', 'noLostInvalidation'],
+    expect: { holds: true },
+    suites: ['ci', 'full'],
+  },
 ]

@@ -33,6 +33,7 @@ export const tlb = defineModel<TlbParams>({
     { name: 'flushBeforeClear', doc: 'invalidate the TLBs, then clear the PTE' },
     { name: 'pvNoFlushOnEntry', doc: 'VM entry clears the recorded flush without flushing' },
     { name: 'pvPlainStore', doc: "pv-flush's guest sets FLUSH with a plain store of the value it read instead of a cmpxchg" },
+    { name: 'dropIpiOnPreempt', doc: 'the host drops the shootdown IPI of a vCPU it preempts before the vCPU handled it' },
   ],
   create: (p, m) => ({
     ...tlbRules(p, m),
