@@ -172,13 +172,22 @@ export function allRequests(s: LamportState): { kernel: number; thread: number; 
   return s.kernels.flatMap((k, kernel) => k.threads.map((r, thread) => ({ kernel, thread, r })))
 }
 
+/** Does every thread's request satisfy `ok`? (No allocation: it runs at every state.) */
+function everyRequest(s: LamportState, ok: (r: Requester) => boolean): boolean {
+  for (const k of s.kernels) for (const r of k.threads) if (!ok(r)) return false
+  return true
+}
+
+const notMidBroadcast = (r: Requester): boolean => r.phase !== 'requesting' && r.phase !== 'releasing'
+const done = (r: Requester): boolean => r.phase === 'idle' && r.left === 0
+
 /** Every message delivered and no broadcast half done. */
 export function quiescent(s: LamportState): boolean {
-  return drained(s.net) && allRequests(s).every(({ r }) => r.phase !== 'requesting' && r.phase !== 'releasing')
+  return drained(s.net) && everyRequest(s, notMidBroadcast)
 }
 
 export function finished(s: LamportState): boolean {
-  return quiescent(s) && allRequests(s).every(({ r }) => r.phase === 'idle' && r.left === 0)
+  return quiescent(s) && everyRequest(s, done)
 }
 
 /** Where the lock rules find this model's state: one process, `threads` threads per kernel. */
@@ -220,16 +229,19 @@ export function lamportRules(p: LamportParams, mutations: ReadonlySet<string>): 
     ],
     actions(s) {
       const out: LamportAction[] = []
-      for (const { kernel, thread, r } of allRequests(s)) {
+      for (let kernel = 0; kernel < K; kernel++) {
         const kern = s.kernels[kernel]!
-        if (r.phase === 'idle') {
-          if (r.left > 0 && mayStart(c.lock, kern)) for (const res of resources) out.push({ type: 'request', kernel, thread, res })
-          continue
+        for (let thread = 0; thread < kern.threads.length; thread++) {
+          const r = kern.threads[thread]!
+          if (r.phase === 'idle') {
+            if (r.left > 0 && mayStart(c.lock, kern)) for (const res of resources) out.push({ type: 'request', kernel, thread, res })
+            continue
+          }
+          const step = lockStep(c.lock, K, kern.queues, r.res, kernel, r)
+          if (step === undefined) continue
+          if (step.step === 'send') out.push({ type: 'send', kernel, thread, to: step.to, kind: step.kind })
+          else out.push({ type: step.step, kernel, thread })
         }
-        const step = lockStep(c.lock, K, kern.queues, r.res, kernel, r)
-        if (step === undefined) continue
-        if (step.step === 'send') out.push({ type: 'send', kernel, thread, to: step.to, kind: step.kind })
-        else out.push({ type: step.step, kernel, thread })
       }
       for (const del of deliverable(s.net, c.unordered)) {
         const m = s.net.channels[del.from * K + del.to]![del.index]!
@@ -237,15 +249,19 @@ export function lamportRules(p: LamportParams, mutations: ReadonlySet<string>): 
       }
       return out
     },
+    // a switch, not ts-pattern: `next` runs at every transition (see README, "Performance")
     next: reducer<LamportState, LamportAction>((d, a) => {
-      match(a)
-        .with({ type: 'request' }, (a) => startRequest(site, d, a.kernel, thread(d, a), a.res))
-        .with({ type: 'deliver' }, (del) => handleLockMessage(site, d, del.to, del.from, take(d.net, del)))
-        .with({ type: 'send' }, (a) => takeLockStep(site, d, a.kernel, thread(d, a), { step: 'send', to: a.to, kind: a.kind }))
-        .otherwise((a) => {
+      switch (a.type) {
+        case 'request':
+          return startRequest(site, d, a.kernel, thread(d, a), a.res)
+        case 'deliver':
+          return handleLockMessage(site, d, a.to, a.from, take(d.net, a))
+        case 'send':
+          return takeLockStep(site, d, a.kernel, thread(d, a), { step: 'send', to: a.to, kind: a.kind })
+        default:
           if (a.type === 'release') thread(d, a).left--
-          takeLockStep(site, d, a.kernel, thread(d, a), { step: a.type })
-        })
+          return takeLockStep(site, d, a.kernel, thread(d, a), { step: a.type })
+      }
     }),
     terminal: finished,
     view: (s) => ({ clock: s.clock, kernels: s.kernels, channels: s.net.channels }),

@@ -23,10 +23,20 @@ function who(h: { kernel: number; thread: number }): string {
   return `kernel ${h.kernel} thread ${h.thread}`
 }
 
-function holders(s: LamportState): { kernel: number; thread: number; res: number }[] {
-  return allRequests(s)
-    .filter(({ r }) => r.phase === 'holding')
-    .map(({ kernel, thread, r }) => ({ kernel, thread, res: r.res }))
+interface Holder {
+  readonly kernel: number
+  readonly thread: number
+  readonly res: number
+}
+
+/** The threads holding a lock (in loops, not flatMap: it runs at every state). */
+function holders(s: LamportState): Holder[] {
+  const out: Holder[] = []
+  for (let kernel = 0; kernel < s.kernels.length; kernel++) {
+    const ts = s.kernels[kernel]!.threads
+    for (let thread = 0; thread < ts.length; thread++) if (ts[thread]!.phase === 'holding') out.push({ kernel, thread, res: ts[thread]!.res })
+  }
+  return out
 }
 
 /** At most one thread (of any kernel) holds the lock of a page. */
