@@ -5,11 +5,22 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { parseItf } from '../src/checker/itf.ts'
+import { PROT_R } from '../src/model/popcorn/state.ts'
 import { builtinModel } from '../src/checker/load.ts'
 import { replayTrace } from '../src/checker/replay.ts'
 import { fairbenchRun, jainIndex } from '../src/executor/experiments/fairbench.ts'
-import { fetchRun, popcornCostRows, POPCORN_FIT } from '../src/executor/experiments/popcorn.ts'
-import { runScenario } from '../src/executor/experiments/popcorn-runs.ts'
+import {
+  countRun,
+  countSpan,
+  cowBreakStep,
+  distributedExitRun,
+  fitPopcorn,
+  mprotectRun,
+  mprotectSpans,
+  popcornCostRows,
+  POPCORN_FIT,
+} from '../src/executor/experiments/popcorn-cost-rows.ts'
+import { fetchRun, runScenario } from '../src/executor/experiments/popcorn-runs.ts'
 import { shootdownLatencies, TABLE3 } from '../src/executor/experiments/shootdown.ts'
 import { values } from '../src/executor/profile.ts'
 import { ouyangKvm } from '../src/executor/profiles/ouyang-kvm.ts'
@@ -145,5 +156,71 @@ describe('fitted constants of the cost profiles', () => {
       const r = runScenario({ params: { kernels: N, threads: 2, pages: 1, mapped: 1, frames: 2, ops: 1, read: true }, plans: { 1: [{ op: 'read', page: 0 }] } }, 1)
       expect(Object.values(r.timing.sent).reduce((a, b) => a + b, 0)).toBe(5 * (N - 1))
     }
+  })
+})
+
+describe('popcorn-costs: each predicted row is a timed run of the popcorn model', () => {
+  const base = values(popcornKatz.constants)
+  const rows = [...popcornCostRows().values()]
+  const predicted = rows.filter((r) => !POPCORN_FIT.some((p) => p.row === r.name))
+  /** A constant each predicted row's timed span is priced by. */
+  const pricedBy: Record<string, string> = {
+    'Mapping fetch processing, 4 prefetch slots': 'prefetchSlot',
+    'Distributed mprotect': 'lookup',
+    'Distributed task exit': 'taskStep',
+    'Distributed group exit': 'send',
+    'Counting remote thread group members': 'transit',
+    'Break COW page': 'pageCopy',
+  }
+
+  test('every row of Table 6.1 and 6.5 runs; each predicted row grows with a constant its steps are priced by', () => {
+    expect(rows.filter((r) => r.table === '6.1')).toHaveLength(7)
+    expect(predicted.map((r) => r.name).sort()).toEqual(Object.keys(pricedBy).sort())
+    for (const r of predicted) {
+      const v = r.measure(1, base)
+      expect(v, r.name).toBeGreaterThan(0)
+      const k = pricedBy[r.name]!
+      expect(r.measure(1, { ...base, [k]: base[k]! + 1_000 }), `${r.name} with ${k} + 1000`).toBeGreaterThan(v)
+    }
+  })
+
+  test('task exit: a member that is not its kernel\'s last sends EXIT and counts nobody; the last member of all counts, then sends GROUP_EXIT', () => {
+    const notLast = distributedExitRun(2, 1)
+    expect(notLast.timing.sent['EXIT']).toBe(1)
+    expect(notLast.timing.sent['COUNT'] ?? 0).toBe(0)
+    const last = distributedExitRun(1, 1)
+    expect(last.timing.sent['COUNT']).toBe(1)
+    expect(last.timing.sent['GROUP_EXIT']).toBe(1)
+  })
+
+  test('counting: one COUNT out and one COUNTED back, so the round spans two transits at least', () => {
+    const r = countRun(1)
+    expect(r.timing.delivered['COUNTED']).toBe(1)
+    expect(countSpan(r)).toBeGreaterThanOrEqual(2 * base['transit']!)
+  })
+
+  test('mprotect: the other kernel ends with the page read-only; the timed span leaves out the heavy lock round trip', () => {
+    const final = mprotectRun(1).final as { kernels: { mms: { vmas: { prot: number }[] }[] }[] }
+    expect(final.kernels.map((k) => k.mms[0]!.vmas[0]!.prot)).toEqual([PROT_R, PROT_R])
+    const { underLock, syscall } = mprotectSpans(1)
+    expect(underLock).toBeGreaterThanOrEqual(2 * base['transit']!)
+    expect(syscall - underLock).toBeGreaterThanOrEqual(2 * base['transit']!)
+  })
+
+  test('break COW: the timed step is the write that copies the page; a write without a fork copies nothing and is refused', () => {
+    const r = runScenario({ params: { kernels: 2, threads: 1, spread: false, pages: 1, mapped: 1, populated: 1, frames: 3, ops: 1, write: true }, plans: { 0: [{ op: 'write', page: 0 }] } }, 1)
+    expect(() => cowBreakStep(r)).toThrow(/did not copy the page/)
+  })
+
+  test('rkcheck experiment popcorn-costs writes every row with its figure and says which rows were fitted', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rkcheck-pc-'))
+    const r = rk('experiment', 'popcorn-costs', '--out', dir)
+    expect(r.code, r.err).toBe(0)
+    const got = (JSON.parse(readFileSync(join(dir, 'popcorn-costs.json'), 'utf8')) as { data: { rows: { row: string; rkcheck: number; fitted: boolean }[] } }).data.rows
+    expect(got).toHaveLength(rows.length)
+    expect(got.filter((x) => x.fitted).map((x) => x.row).sort()).toEqual(POPCORN_FIT.map((p) => p.row).sort())
+    const fitted = fitPopcorn(1)
+    for (const x of got) expect(x.rkcheck, x.row).toBe(rows.find((y) => y.name === x.row)!.measure(1, fitted))
+    expect(r.out).toMatch(/of 6 predicted rows within 20%/)
   })
 })

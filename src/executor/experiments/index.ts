@@ -5,7 +5,8 @@ import { coherencyWorkloads } from './coherency.ts'
 import { fairbench } from './fairbench.ts'
 import { multikernelShootdown } from './multikernel.ts'
 import { piscesGrow } from './pisces.ts'
-import { fetchMessages, migration, popcornCosts, prefetch } from './popcorn.ts'
+import { fetchMessages, migration, prefetch } from './popcorn.ts'
+import { popcornCosts } from './popcorn-costs.ts'
 import { shootdown } from './shootdown.ts'
 
 export const experiments: readonly Experiment[] = [fetchMessages, popcornCosts, migration, prefetch, fairbench, shootdown, coherencyWorkloads, multikernelShootdown, piscesGrow]

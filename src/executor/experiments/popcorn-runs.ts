@@ -105,3 +105,52 @@ export function faultParts(r: RunResult, task: number, from = 0): { lockWait: nu
   if (!stamp || !enter || !query || !install) throw new Error('the scenario has no complete fault')
   return { lockWait: enter.end - stamp.start, fetch: install.end - query.start }
 }
+
+/** A thread on kernel 1 reads page 0, which kernel 0 maps: one mapping fetch under the page lock. */
+export function fetchRun(kernels: number, seed: number, c: Readonly<Record<string, number>> = {}, prefetch = 0): RunResult {
+  const pages = Math.max(1, prefetch + 1)
+  // kernel 0 writes its pages first (scattered frames: every page its own prefetch slot), then kernel 1 reads page 0
+  const writes: PlannedOp[] = scattered(pages).map((p) => ({ op: 'write', page: p }))
+  return runScenario(
+    {
+      params: { kernels, threads: 2, pages, mapped: pages, frames: pages + 1, ops: pages, read: true, write: true, prefetch },
+      plans: { 0: writes, 1: [{ op: 'read', page: 0 }] },
+      after: { 1: 0 },
+    },
+    seed,
+    c,
+  )
+}
+
+/** Even pages first, then odd ones: no two neighbouring pages get neighbouring frames. */
+export function scattered(n: number): number[] {
+  const idx = Array.from({ length: n }, (_, i) => i)
+  return [...idx.filter((i) => i % 2 === 0), ...idx.filter((i) => i % 2 === 1)]
+}
+
+const MIGRATE_THEN_READ: readonly PlannedOp[] = [
+  { op: 'read', page: 0 },
+  { op: 'migrate', arg: 1 },
+  { op: 'read', page: 0 },
+  { op: 'migrate', arg: 0 },
+  { op: 'read', page: 0 },
+]
+
+/** Migration times (Katz 6.1.2): from the migrate step to the end of the first access after it. */
+export function migrationTimes(kernels: number, seed: number, c: Readonly<Record<string, number>> = {}): { toNew: number; back: number } {
+  const r = runScenario(
+    { params: { kernels, threads: 1, pages: 1, mapped: 1, frames: 2, ops: 5, read: true, migrate: true }, plans: { 0: MIGRATE_THEN_READ } },
+    seed,
+    c,
+  )
+  const ops = opSpans(r, 0)
+  if (ops.length !== 5) throw new Error(`migration scenario ran ${ops.length} of 5 operations (${r.stop})`)
+  return { toNew: ops[2]!.end - ops[1]!.start, back: ops[4]!.end - ops[3]!.start }
+}
+
+/** The first step of a task taking its own step `name` (after step `from`), or an error naming the scenario. */
+export function ownStepOf(r: RunResult, task: number, name: string, what: string, from = 0): TimedStep {
+  const s = findStep(r, task, (a) => a.type === 'step' && a.name === name, from)
+  if (!s) throw new Error(`${what}: task ${task} took no '${name}' step (${r.stop})`)
+  return s
+}

@@ -1,41 +1,16 @@
 /**
  * The Popcorn experiments (seed 000_e5bbc95a2ea9d194.txt, Katz, chapter 6), each a timed
  * run of the `popcorn` model's own steps under `popcorn-katz` (`popcorn-runs.ts`):
- * `fetch-messages` (6.7.4), `popcorn-costs` (Tables 6.1, 6.5), `migration` (Figure 6.1),
- * `prefetch` (6.7.3).
+ * `fetch-messages` (6.7.4), `migration` (Figure 6.1), `prefetch` (6.7.3); `popcorn-costs`
+ * (Tables 6.1, 6.5) is in `popcorn-costs.ts`.
  */
 import { int } from '../../cli/format.ts'
-import { errorPct, pct, type Experiment, type ExperimentResult } from '../experiment.ts'
-import { fitConstants, type FitPair } from '../fit.ts'
+import type { Experiment, ExperimentResult } from '../experiment.ts'
 import type { VegaLiteSpec } from '../plot.ts'
-import { values } from '../profile.ts'
-import { popcornKatz } from '../profiles/popcorn-katz.ts'
-import { faultParts, fetches, opSpans, runScenario, type PlannedOp } from './popcorn-runs.ts'
+import { fetches, migrationTimes, opSpans, runScenario, scattered } from './popcorn-runs.ts'
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json'
 const KATZ = 'seed 000_e5bbc95a2ea9d194.txt (Katz)'
-
-/** A thread on kernel 1 reads page 0, which kernel 0 maps: one mapping fetch under the page lock. */
-export function fetchRun(kernels: number, seed: number, c: Readonly<Record<string, number>> = {}, prefetch = 0) {
-  const pages = Math.max(1, prefetch + 1)
-  // kernel 0 writes its pages first (scattered frames: every page its own prefetch slot), then kernel 1 reads page 0
-  const writes: PlannedOp[] = scattered(pages).map((p) => ({ op: 'write', page: p }))
-  return runScenario(
-    {
-      params: { kernels, threads: 2, pages, mapped: pages, frames: pages + 1, ops: pages, read: true, write: true, prefetch },
-      plans: { 0: writes, 1: [{ op: 'read', page: 0 }] },
-      after: { 1: 0 },
-    },
-    seed,
-    c,
-  )
-}
-
-/** Even pages first, then odd ones: no two neighbouring pages get neighbouring frames. */
-function scattered(n: number): number[] {
-  const idx = Array.from({ length: n }, (_, i) => i)
-  return [...idx.filter((i) => i % 2 === 0), ...idx.filter((i) => i % 2 === 1)]
-}
 
 export const fetchMessages: Experiment = {
   name: 'fetch-messages',
@@ -75,123 +50,6 @@ export const fetchMessages: Experiment = {
       } as VegaLiteSpec,
       shape: [`Exactly 5(N-1) messages for every N = 2..16: ${exact ? 'holds' : 'does not hold'} (a thread on kernel 1 reads a page of kernel 0: REQUEST, ACK, QUERY, ANSWER, RELEASE to and from each other kernel).`],
       notes: ['The popcorn model runs here with up to 16 kernels (its checking bounds stop at 4); the counts are the messages the executor saw sent, by type.'],
-    }
-  },
-}
-
-/** Table 6.1 and 6.5 rows the popcorn model can run, each measured from a timed run. */
-export interface CostRow {
-  readonly name: string
-  readonly table: string
-  readonly paper: number
-  measure(seed: number, c: Readonly<Record<string, number>>): number
-}
-
-const migrateThenRead = (kernels: number): PlannedOp[] => [
-  { op: 'read', page: 0 },
-  { op: 'migrate', arg: 1 },
-  { op: 'read', page: 0 },
-  { op: 'migrate', arg: 0 },
-  { op: 'read', page: 0 },
-].slice(0, kernels > 0 ? 5 : 0)
-
-/** Migration times (Katz 6.1.2): from the migrate step to the end of the first access after it. */
-export function migrationTimes(kernels: number, seed: number, c: Readonly<Record<string, number>> = {}): { toNew: number; back: number } {
-  const r = runScenario(
-    { params: { kernels, threads: 1, pages: 1, mapped: 1, frames: 2, ops: 5, read: true, migrate: true }, plans: { 0: migrateThenRead(kernels) } },
-    seed,
-    c,
-  )
-  const ops = opSpans(r, 0)
-  if (ops.length !== 5) throw new Error(`migration scenario ran ${ops.length} of 5 operations (${r.stop})`)
-  return { toNew: ops[2]!.end - ops[1]!.start, back: ops[4]!.end - ops[3]!.start }
-}
-
-const COST_ROWS: readonly CostRow[] = [
-  { name: 'Waiting for Lamport Lock', table: '6.1', paper: 27_777, measure: (seed, c) => faultParts(fetchRun(2, seed, c, 1), 1).lockWait },
-  { name: 'Mapping fetch processing, 1 prefetch slot', table: '6.5', paper: 42_011, measure: (seed, c) => faultParts(fetchRun(2, seed, c, 1), 1).fetch },
-  { name: 'Mapping fetch processing, 4 prefetch slots', table: '6.5', paper: 43_432, measure: (seed, c) => faultParts(fetchRun(2, seed, c, 4), 1).fetch },
-  { name: 'Mapping fetch processing, 8 prefetch slots', table: '6.5', paper: 42_872, measure: (seed, c) => faultParts(fetchRun(2, seed, c, 8), 1).fetch },
-  {
-    name: 'Distributed mprotect',
-    table: '6.1',
-    paper: 40_598,
-    measure: (seed, c) => {
-      const r = runScenario({ params: { kernels: 2, threads: 1, pages: 1, mapped: 1, frames: 2, ops: 1, mprotect: true }, plans: { 0: [{ op: 'mprotect', page: 0 }] } }, seed, c)
-      const [op] = opSpans(r, 0)
-      return op!.end - op!.start
-    },
-  },
-  { name: 'Importing a migrated task, including first mapping retrieval', table: '6.1', paper: 188_902, measure: (seed, c) => migrationTimes(2, seed, c).toNew },
-]
-
-export const POPCORN_FIT: readonly FitPair[] = [
-  { row: 'Waiting for Lamport Lock', paper: 27_777, constant: 'handler' },
-  { row: 'Mapping fetch processing, 1 prefetch slot', paper: 42_011, constant: 'lookup' },
-  { row: 'Mapping fetch processing, 8 prefetch slots', paper: 42_872, constant: 'prefetchSlot' },
-  { row: 'Importing a migrated task, including first mapping retrieval', paper: 188_902, constant: 'taskImport' },
-]
-
-/** Rows of Table 6.1 not run, and why. */
-const NOT_RUN: readonly [string, number, string][] = [
-  ['Distributed task exit', 134_859, 'not measured yet: the exit scenario (EXIT to every kernel, count, do_exit) is not wired'],
-  ['Distributed group exit', 6_223, 'not measured yet (GROUP_EXIT round)'],
-  ['Counting remote thread group members', 237_263, 'not measured yet (COUNT / COUNTED round)'],
-  ['Break COW page', 18_836, 'one step of the model (cowBreak): its cost would be the row itself'],
-]
-
-export function popcornCostRows(): Map<string, CostRow> {
-  return new Map(COST_ROWS.map((r) => [r.name, r]))
-}
-
-export function fitPopcorn(seed: number): Record<string, number> {
-  const byName = new Map(COST_ROWS.map((r) => [r.name, r]))
-  return fitConstants(POPCORN_FIT, values(popcornKatz.constants), (row, c) => byName.get(row)!.measure(seed, c))
-}
-
-export const popcornCosts: Experiment = {
-  name: 'popcorn-costs',
-  doc: 'Table 6.1 / 6.5 operations under popcorn-katz: constants fitted on some rows, the others predicted',
-  run(ctx): ExperimentResult {
-    ctx.progress(0, 2)
-    const fitted = fitPopcorn(ctx.seed)
-    ctx.progress(1, 2)
-    const fittedRows = new Set(POPCORN_FIT.map((p) => p.row))
-    const rows = COST_ROWS.map((r) => {
-      const predicted = r.measure(ctx.seed, fitted)
-      return { row: r.name, table: r.table, paper: r.paper, predicted, error: errorPct(predicted, r.paper), fitted: fittedRows.has(r.name) }
-    })
-    ctx.progress(2, 2)
-    const predictedRows = rows.filter((r) => !r.fitted)
-    const within = predictedRows.filter((r) => Math.abs(r.error) <= 20)
-    return {
-      reproduces: `${KATZ}, 6.1.1 Table 6.1 and 6.2 Table 6.5 (TSC cycles)`,
-      table: {
-        head: ['Table', 'operation', 'paper', 'rkcheck', 'error', 'row'],
-        rows: [
-          ...rows.map((r) => [r.table, r.row, int(r.paper), int(r.predicted), pct(r.error), r.fitted ? 'fitted' : 'predicted']),
-          ...NOT_RUN.map(([name, paper, why]) => ['6.1', name, int(paper), '-', '-', why]),
-        ],
-      },
-      data: { seed: ctx.seed, fitted: Object.fromEntries(POPCORN_FIT.map((p) => [p.constant, fitted[p.constant]])), rows, notRun: NOT_RUN },
-      plot: {
-        $schema: SCHEMA,
-        title: 'popcorn-costs: rkcheck vs Katz Tables 6.1 / 6.5 (TSC cycles)',
-        width: 420,
-        data: { values: rows.flatMap((r) => [{ row: r.row, cycles: r.paper, source: 'paper' }, { row: r.row, cycles: r.predicted, source: r.fitted ? 'rkcheck (fitted row)' : 'rkcheck (predicted)' }]) },
-        mark: 'bar',
-        encoding: {
-          y: { field: 'row', type: 'nominal', title: null, sort: null },
-          yOffset: { field: 'source' },
-          x: { field: 'cycles', type: 'quantitative', stack: null, title: 'TSC cycles' },
-          color: { field: 'source', type: 'nominal', title: null },
-        },
-      } as VegaLiteSpec,
-      shape: [
-        `${within.length} of ${predictedRows.length} predicted rows within 20% (goal: all): ${predictedRows.map((r) => `${r.row} ${pct(r.error)}`).join('; ')}.`,
-        `Fitted: ${POPCORN_FIT.map((p) => `${p.constant} = ${int(fitted[p.constant]!)} on "${p.row}"`).join('; ')}; transit ${int(fitted['transit']!)} per message is Table 6.5's total transit halved.`,
-      ],
-      notes: ['Rows 6.1 without a scenario are listed with the reason; they are not counted as predicted.'],
     }
   },
 }

@@ -8,6 +8,7 @@
 import { match } from 'ts-pattern'
 import type { Action } from '../../checker/model.ts'
 import type { CostProfile, StepCosts } from '../profile.ts'
+import { PROT_RW } from '../../model/popcorn/state.ts'
 
 const constants = {
   transit: {
@@ -24,23 +25,24 @@ const constants = {
   clockFetchAdd: { value: 300, kind: 'assumed', source: 'fetch-and-add on the shared clock word (5.7.4): a cache line shared by every socket' },
   queueOp: { value: 500, kind: 'assumed', source: 'insert or remove one entry of a local Lamport queue' },
   lookup: {
-    value: 12_133,
+    value: 12_201,
     kind: 'fitted',
-    source: 'a QUERY handler looking the page up in the mm (5.7.3), fitted to Table 6.5 "Avg Mapping Fetch Processing", 1 prefetch slot (42011)',
+    source:
+      'a QUERY handler finding the process\'s mm (its live tasks, then the saved mms) and the page in it (5.7.3), fitted to Table 6.5 "Avg Mapping Fetch Processing", 1 prefetch slot (42011); a MODIFY handler pays it too (5.7.5: it "looks up any mm_struct\'s associated with the specified distributed thread group")',
   },
   prefetchSlot: {
-    value: 66,
+    value: 62,
     kind: 'fitted',
     source: 'one more mapping looked up, sent and installed (5.7.6), fitted to Table 6.5, 8 prefetch slots (42872)',
   },
   taskImport: {
-    value: 103_227,
+    value: 103_159,
     kind: 'fitted',
     source: 'a MIGRATE handler creating (or waking) the task (5.6), fitted to Table 6.1 "Importing a migrated task, including first mapping retrieval" (188902)',
   },
   localEdit: { value: 2_000, kind: 'assumed', source: 'one edit of a local mm: install a PTE and VMA, change a protection, unmap (Linux mm code under its lock)' },
   memAccess: { value: 100, kind: 'assumed', source: 'a load or store through a usable PTE' },
-  taskStep: { value: 1_000, kind: 'assumed', source: 'any other step of a task (choose an operation, decide, bookkeeping)' },
+  taskStep: { value: 1_000, kind: 'assumed', source: 'any other step of a task (choose an operation, decide, bookkeeping; also do_exit, whose cost the seeds do not give)' },
   pageCopy: { value: 6_000, kind: 'assumed', source: 'allocate a frame and copy a 4 KiB page (break COW)' },
 } as const
 
@@ -67,6 +69,19 @@ function lamportCosts(c: C, params: Readonly<Record<string, unknown>>): StepCost
   }
 }
 
+/** What the prices read of a popcorn state: a task's member count, process and PTEs. */
+interface PopLike {
+  readonly tasks: readonly { readonly count: number; readonly tg: number }[]
+  readonly kernels: readonly { readonly mms: readonly { readonly ptes: readonly { readonly frame: number; readonly prot: number; readonly cow: boolean }[] }[] }[]
+}
+
+/** Task `task` on kernel `at` has page `page` mapped read-write and copy-on-write. */
+function writableCow(s: unknown, task: number, at: number, page: number): boolean {
+  const st = s as PopLike
+  const pte = st.kernels[at]?.mms[st.tasks[task]?.tg ?? -1]?.ptes[page]
+  return pte !== undefined && pte.frame >= 0 && pte.cow && pte.prot === PROT_RW
+}
+
 /** popcorn (src/model/popcorn.ts): task steps, lock steps, and a handler per message kind. */
 function popcornCosts(c: C, params: Readonly<Record<string, unknown>>): StepCosts {
   const K = Number(params['kernels'])
@@ -79,20 +94,33 @@ function popcornCosts(c: C, params: Readonly<Record<string, unknown>>): StepCost
       .with('send', () => c.send)
       .with('release', () => c.queueOp + broadcast)
       .otherwise(() => c.queueOp)
-  const taskStep = (name: string): number =>
+  const taskStep = (s: unknown, task: number, name: string): number =>
     match(name)
       .with('read', 'write', () => c.memAccess)
       .with('install', () => c.localEdit + slots * c.prefetchSlot)
       .with('local', 'mprotect', 'munmap', 'mremap', 'pulled', () => c.localEdit)
       .with('cowBreak', () => c.pageCopy)
       .with('query', 'remote', 'count', 'pull', () => broadcast + c.taskStep)
+      // the last member of all sends GROUP_EXIT to every kernel (5.5); otherwise it saves the mm
+      .with('decide', () => c.taskStep + ((s as PopLike).tasks[task]?.count === 0 ? broadcast : 0))
       .otherwise(() => c.taskStep)
   const handler = (kind: string): number =>
     match(kind)
       .with('REQUEST', 'COUNT', () => c.handler + c.send)
       .with('QUERY', () => c.handler + c.lookup + slots * c.prefetchSlot + c.send)
-      .with('MODIFY', () => c.handler + c.localEdit + c.send)
+      .with('MODIFY', () => c.handler + c.lookup + c.localEdit + c.send)
       .otherwise(() => c.handler)
+  /**
+   * Starting an operation takes its first step too (the choice is merged with it): exit
+   * sends EXIT to every kernel (5.5); a write through a writable COW PTE breaks it there
+   * (Linux's do_wp_page).
+   */
+  const start = (s: unknown, a: { task?: number; at?: number; op?: string; page?: number }): number =>
+    match(a.op)
+      .with('read', () => c.memAccess)
+      .with('write', () => (writableCow(s, a.task ?? -1, a.at ?? -1, a.page ?? -1) ? c.pageCopy : c.memAccess))
+      .with('exit', () => c.taskStep + broadcast)
+      .otherwise(() => c.taskStep)
   /** A MIGRATE to a kernel with the task's shadow wakes it (5.6.2); elsewhere it creates the task (5.6.1). */
   const migrate = (s: unknown, a: { from: number; to: number; index: number }): number => {
     const st = s as { net: { channels: readonly (readonly { task: number }[])[] }; kernels: readonly { tasks: Readonly<Record<number, string>> }[] }
@@ -100,14 +128,14 @@ function popcornCosts(c: C, params: Readonly<Record<string, unknown>>): StepCost
     return c.handler + (m !== undefined && st.kernels[a.to]?.tasks[m.task] === 'shadow' ? c.taskStep : c.taskImport)
   }
   return {
-    step: (_s, a: Action) => {
-      const x = a as Action & { step?: string; name?: string; kind?: string; op?: string }
+    step: (s, a: Action) => {
+      const x = a as Action & { step?: string; name?: string; kind?: string; op?: string; task?: number }
       return match(x.type)
         .with('lock', () => lockStep(x.step ?? ''))
-        .with('step', () => taskStep(x.name ?? ''))
-        .with('start', () => (x.op === 'read' || x.op === 'write' ? c.memAccess : c.taskStep))
+        .with('step', () => taskStep(s, x.task ?? -1, x.name ?? ''))
+        .with('start', () => start(s, x))
         .with('send', () => c.send)
-        .with('deliver', () => (x.kind === 'MIGRATE' ? migrate(_s, x as unknown as { from: number; to: number; index: number }) : handler(x.kind ?? '')))
+        .with('deliver', () => (x.kind === 'MIGRATE' ? migrate(s, x as unknown as { from: number; to: number; index: number }) : handler(x.kind ?? '')))
         .otherwise(() => c.taskStep)
     },
     transit: () => c.transit,
