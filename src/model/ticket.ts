@@ -13,7 +13,6 @@
  * Mutation `nonAtomicTicket`: the ticket is taken by a read of `tail` and a later
  * write of `tail + 1`, so two threads can draw the same ticket and both enter.
  */
-import { match } from 'ts-pattern'
 import type { ModelRules } from '../checker/model.ts'
 import { reducer } from '../checker/reducer.ts'
 
@@ -75,29 +74,34 @@ export function ticketRules(p: TicketParams, mutations: ReadonlySet<string>): Mo
     },
     next: reducer((d, a) => {
         const t = d.threads[a.thread]!
-        match(a.type)
-          .with('take', () => {
+        // a switch, not ts-pattern: `next` runs at every transition (see README, "Performance")
+        switch (a.type) {
+          case 'take':
             t.ticket = d.tail
             d.tail = (d.tail + 1) % m
             t.pc = 'waiting'
-          })
-          .with('readTail', () => {
+            return
+          case 'readTail':
             t.ticket = d.tail
             t.pc = 'taking'
-          })
-          .with('writeTail', () => {
+            return
+          case 'writeTail':
             d.tail = (t.ticket + 1) % m
             t.pc = 'waiting'
-          })
-          .with('enter', () => {
+            return
+          case 'enter':
             t.pc = 'critical'
-          })
-          .with('leave', () => {
+            return
+          case 'leave':
             d.head = (d.head + 1) % m
             t.ticket = 0
             t.pc = 'idle'
-          })
-          .exhaustive()
+            return
+          default: {
+            const unknown: never = a
+            throw new Error(`ticket: no action ${JSON.stringify(unknown)}`)
+          }
+        }
       }),
     actionTypes: nonAtomic ? ['readTail', 'writeTail', 'enter', 'leave'] : ['take', 'enter', 'leave'],
     actor: (a) => `thread ${a.thread}`,
