@@ -36,7 +36,8 @@
  *
  * Mutations (`config.ts`): the spec's eight (`noFaultLock`, `noCowBreak`, `noHeavyLock`,
  * `localFirstUnmap`, `noHeavyMirror`, `unorderedChannels`, `noSavedMm`, `skipShadowExit`)
- * and `noMmapFetch`, `noShadowWake`, `noGc`, `silentCount`.
+ * and `noMmapFetch`, `noShadowWake`, `noGc`, `silentCount`; of the retrieval protocols
+ * (`popcorn/retrieval.ts`, 000 8.2, parameter `retrieval`): `ringStopsAtVma`, `noJoin`.
  *
  * Ghost state (no rule reads it): `lastWrite`, `layout`; `oom` (a run whose allocation found no free
  * frame is cut: Linux would call the OOM killer, which we do not model). The message
@@ -55,6 +56,7 @@ import { choices, doLockStep, doStep, ownStep, sendOne, start, taskLockStep, typ
 import { handle, messageLabel } from './popcorn/handlers.ts'
 import { resume } from './popcorn/tasks.ts'
 import { lockSite } from './popcorn/lock-site.ts'
+import { initialMembers, retrievalKinds } from './popcorn/retrieval.ts'
 import { NO_PTE, POP_MSG_KINDS, PROT_RW, type Mm, type PopMsg, type PopMsgKind, type PopState, type Task } from './popcorn/state.ts'
 
 export type { PopParams } from './popcorn/config.ts'
@@ -117,10 +119,11 @@ export function initialState(c: PopConfig): PopState {
         ),
         queues: Array.from({ length: c.groups }, () => emptyQueues()),
         lock: emptyLockKernel(),
+        ...(c.p.retrieval === 'group' ? { members: initialMembers(c, tasks) } : {}),
       }
     }),
     tasks,
-    net: emptyMessaging<PopMsg>(c.K, POP_MSG_KINDS),
+    net: emptyMessaging<PopMsg>(c.K, [...POP_MSG_KINDS, ...retrievalKinds(c)]),
     lastWrite: Array.from({ length: c.groups }, () => Array.from({ length: c.V }, () => 0)),
     layout: Array.from({ length: c.groups }, (_, g) => Array.from({ length: c.V }, (_, v) => (g === 0 && v < c.p.mapped ? PROT_RW : 0))),
     reservedFor: Array.from({ length: c.K * c.F }, () => -1),

@@ -2,6 +2,7 @@
 import { defineModel } from '../checker/model.ts'
 import { popcornRules, type PopParams } from '../model/popcorn.ts'
 import { POPCORN_MUTATIONS } from '../model/popcorn/config.ts'
+import { RETRIEVALS } from '../model/popcorn/retrieval.ts'
 import { noLostMapping, popcornInvariants, singleCopy } from '../properties/popcorn.ts'
 export { popcornProofs } from '../properties/popcorn.proofs.ts'
 
@@ -28,6 +29,8 @@ export const popcorn = defineModel<PopParams>({
     { name: 'exit', kind: 'bool', default: true, doc: 'programs end with exit' },
     { name: 'childOps', kind: 'int', default: 1, min: 0, max: 2, doc: "operations (read, write) of the fork child's program" },
     { name: 'prefetch', kind: 'int', default: 0, min: 0, max: 2, doc: 'prefetch slots of a mapping answer (5.7.6)' },
+    { name: 'retrieval', kind: 'enum', values: [...RETRIEVALS], default: 'broadcast', doc: "the fault's mapping retrieval (8.2): query every kernel, a ring that stops at a full mapping, a ring through every kernel that installs as it goes, or the group's kernels only" },
+    { name: 'joinWait', kind: 'bool', default: true, doc: 'retrieval group: a migrated task new to a kernel waits for every JOINED before it resumes (8.2.2)' },
     { name: 'atomicTimestamp', kind: 'bool', default: false, doc: 'taking the timestamp and sending REQUEST are one step' },
     { name: 'atomicBroadcast', kind: 'bool', default: true, doc: 'send to all is one step (else K-1 steps)' },
     { name: 'gcCountsHeavyCopies', kind: 'bool', default: false, doc: 'heavy copies keep a per-page queue alive' },

@@ -40,6 +40,15 @@ export function rank(m: Mapping): number {
   return m.vma.prot === PROT_NONE ? 0 : m.pte.frame < 0 ? 1 : 2
 }
 
+/**
+ * Keeps, page by page, the better of the best answer so far and new findings (5.7.3: "If a
+ * message is received with a complete virtual to physical page mapping, it is given
+ * precedence"; 8.2.1: "whether its findings represent a more complete response").
+ */
+export function keepBest(best: Mapping[], found: readonly Mapping[]): void {
+  for (const m of found) if (rank(m) > rank(best[m.page]!)) best[m.page] = m
+}
+
 /** Does any copy on kernel k (any process, any status) map frame f? */
 export function referencedOn(s: PopState, k: number, f: number): boolean {
   return s.kernels[k]!.mms.some((mm) => mm.status !== 'none' && mm.ptes.some((p) => p.frame === f))
@@ -166,6 +175,15 @@ export function installFull(d: D, c: PopConfig, k: number, tg: number, m: Mappin
   if (mm.ptes[m.page]!.frame >= 0) return
   if (mm.vmas[m.page]!.prot === PROT_NONE) setVma(d, k, tg, m.page, m.vma)
   setPte(d, c, k, tg, m.page, m.pte)
+}
+
+/**
+ * `ring-all` retrieval (8.2.1): kernel k imports the complete mappings a request carries
+ * through it into its copy of the process, if it has one.
+ */
+export function importFull(d: D, c: PopConfig, k: number, tg: number, found: readonly Mapping[]): void {
+  if (d.kernels[k]!.mms[tg]!.status === 'none') return
+  for (const m of found) if (rank(m) === 2) installFull(d, c, k, tg, m)
 }
 
 /**

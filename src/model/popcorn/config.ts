@@ -6,6 +6,7 @@
 import { InputError } from '../../checker/errors.ts'
 import type { LockOptions } from './lamport-lock.ts'
 import { PROGRAM_OPS, type ProgramOp } from './state.ts'
+import type { Retrieval } from './retrieval.ts'
 
 export interface PopParams {
   readonly kernels: number
@@ -30,6 +31,10 @@ export interface PopParams {
   readonly exit: boolean
   readonly childOps: number
   readonly prefetch: number
+  /** The fault's mapping retrieval (000 8.2, `retrieval.ts`): broadcast (5.7.3), ring, ring-all or group. */
+  readonly retrieval: Retrieval
+  /** Group retrieval: the migrated task waits for every JOINED before it resumes (8.2.2; false: it resumes at once). */
+  readonly joinWait: boolean
   readonly atomicTimestamp: boolean
   readonly atomicBroadcast: boolean
   readonly gcCountsHeavyCopies: boolean
@@ -58,6 +63,8 @@ export const POPCORN_MUTATIONS = [
   ['noShadowWake', 'a migration back sets the disposition but does not wake the shadow'],
   ['noGc', 'per-page queues are never garbage collected'],
   ['silentCount', 'a kernel with no copy of the group ignores the member count query'],
+  ['ringStopsAtVma', 'retrieval ring: a kernel that finds a VMA alone answers, as if it were a complete mapping (8.2.1)'],
+  ['noJoin', 'retrieval group: a kernel new to the group does not announce it (8.2.2)'],
 ] as const
 
 export type PopMutation = (typeof POPCORN_MUTATIONS)[number][0]
@@ -83,6 +90,7 @@ export function popConfig(p: PopParams, mutations: ReadonlySet<string>): PopConf
   const ops = PROGRAM_OPS.filter((o) => p[o] === true)
   if (p.mapped > p.pages) throw new InputError(`popcorn: mapped=${p.mapped} exceeds pages=${p.pages}`)
   if (p.populated > Math.min(p.mapped, p.frames)) throw new InputError(`popcorn: populated=${p.populated} exceeds mapped=${p.mapped} or frames=${p.frames}`)
+  if (p.retrieval === 'group' && p['migrateLock'] === true) throw new InputError('popcorn: retrieval=group is not modeled with migrateLock (the membership round runs when the migration ends)')
   return {
     K: p.kernels,
     T: p.threads,

@@ -9,9 +9,10 @@ import type { Draft } from 'immer'
 import { send } from './messaging.ts'
 import { handleLockMessage, type LockSite } from './lamport-lock.ts'
 import { bit, bitsOf, type PopConfig } from './config.ts'
-import { destroyMm, lookup, modifyLocal, rank, releaseReserved } from './address-space.ts'
+import { destroyMm, keepBest, lookup, modifyLocal, releaseReserved } from './address-space.ts'
+import { forgetMembers, handleRetrieval, mapsLabel, retrievalLabel } from './retrieval.ts'
 import { anyLocalTask, arrive, localMembers } from './tasks.ts'
-import type { LockRes, PopMsg, PopState } from './state.ts'
+import type { LockRes, Mapping, PopMsg, PopState } from './state.ts'
 
 type D = Draft<PopState>
 
@@ -29,10 +30,16 @@ export function handle(d: D, c: PopConfig, site: LockSite<PopState, LockRes, Pop
     }
     case 'ANSWER': {
       const t = d.tasks[m.task]!
-      for (const mp of m.maps) if (rank(mp) > rank(t.got[mp.page]!)) t.got[mp.page] = mp
+      keepBest(t.got as Mapping[], m.maps)
       t.wait &= ~bit(from)
       return
     }
+    case 'RING':
+    case 'RING_ANSWER':
+    case 'JOIN':
+    case 'JOINED':
+      handleRetrieval(d, c, to, from, m)
+      return
     case 'MODIFY':
       modifyLocal(d, c, to, m.tg, m.how, m.pages, m.prot)
       send(d.net, to, from, { kind: 'MODIFIED', task: m.task })
@@ -63,6 +70,7 @@ export function handle(d: D, c: PopConfig, site: LockSite<PopState, LockRes, Pop
         else destroyMm(d, c, to, m.tg)
       }
       releaseReserved(d, c, to, m.tg)
+      forgetMembers(d, to, m.tg)
       return
     }
   }
@@ -78,7 +86,7 @@ export function messageLabel(m: PopMsg): string {
     case 'QUERY':
       return `QUERY(tg ${m.tg}, pages ${pagesLabel(m.pages)})`
     case 'ANSWER':
-      return `ANSWER(${m.maps.map((x) => `${x.page}:${x.pte.frame >= 0 ? `f${x.pte.frame}${x.pte.cow ? ' cow' : ''}` : 'vma'}`).join(', ') || 'none'})`
+      return `ANSWER(${mapsLabel(m.maps)})`
     case 'MODIFY':
       return `MODIFY(${m.how} tg ${m.tg}, pages ${pagesLabel(m.pages)}${m.how === 'protect' ? `, prot ${m.prot}` : ''})`
     case 'COUNTED':
@@ -90,6 +98,11 @@ export function messageLabel(m: PopMsg): string {
     case 'COUNT':
     case 'GROUP_EXIT':
       return `${m.kind}(tg ${m.tg})`
+    case 'RING':
+    case 'RING_ANSWER':
+    case 'JOIN':
+    case 'JOINED':
+      return retrievalLabel(m)
   }
 }
 

@@ -24,7 +24,7 @@
  *   exit; do_exit. A program ends with exit when `exit` is on.
  */
 import type { Draft } from 'immer'
-import { broadcast, send } from './messaging.ts'
+import { send } from './messaging.ts'
 import { lockStep, mayStart, release, startRequest, takeLockStep, type LockSite, type LockStep } from './lamport-lock.ts'
 import { HEAVY } from './lamport-queues.ts'
 import { bit, bitsOf, others, type PopConfig } from './config.ts'
@@ -44,6 +44,7 @@ import {
   freeUnreferenced,
 } from './address-space.ts'
 import { clearAnswers, finishOp, leaveKernel, localMembers } from './tasks.ts'
+import { forgetMembers, groupTargets, noteMember, startRing } from './retrieval.ts'
 import { PROT_NONE, PROT_R, PROT_RW, type LockRes, type OpName, type PopMsg, type PopState, type Task } from './state.ts'
 
 type D = Draft<PopState>
@@ -152,15 +153,18 @@ export function taskLockStep(s: PopState, c: PopConfig, i: number): LockStep | u
   return lockStep(c.lock, c.K, s.kernels[t.at]!.queues[t.tg]!, t.lock.res.res, t.at, t.lock)
 }
 
-/** Sends `msg` to every other kernel: one step, or (`atomicBroadcast` false) one send per step. */
-function sendToAll(d: D, c: PopConfig, i: number, msg: PopMsg, awaitReplies: boolean): void {
+/**
+ * Sends `msg` to every other kernel (or to the kernels `to`, bits): one step, or
+ * (`atomicBroadcast` false) one send per step.
+ */
+function sendToAll(d: D, c: PopConfig, i: number, msg: PopMsg, awaitReplies: boolean, to = others(c.K, d.tasks[i]!.at)): void {
   const t = d.tasks[i]!
-  if (c.p.atomicBroadcast) broadcast(d.net, t.at, msg)
-  else {
+  if (c.p.atomicBroadcast) for (const k of bitsOf(to)) send(d.net, t.at, k, msg)
+  else if (to !== 0) {
     t.out = [msg as Draft<PopMsg>]
-    t.outTo = others(c.K, t.at)
+    t.outTo = to
   }
-  if (awaitReplies) t.wait = others(c.K, t.at)
+  if (awaitReplies) t.wait = to
 }
 
 /** One send of a broadcast in progress, to the lowest kernel still due. */
@@ -173,10 +177,15 @@ export function sendOne(d: D, i: number): number {
   return to
 }
 
+/** A mapping query; a fault's goes by the `retrieval` protocol (`retrieval.ts`, 000 8.2). */
 function query(d: D, c: PopConfig, i: number, pages: number, fault: boolean): void {
   const t = d.tasks[i]!
   t.got = Array.from({ length: c.V }, (_, v) => noMapping(v))
-  sendToAll(d, c, i, { kind: 'QUERY', tg: t.tg, task: i, pages, fault }, true)
+  const msg: PopMsg = { kind: 'QUERY', tg: t.tg, task: i, pages, fault }
+  const how = fault ? c.p.retrieval : 'broadcast'
+  if (how === 'ring' || how === 'ring-all') startRing(d, c, i)
+  else if (how === 'group') sendToAll(d, c, i, msg, true, groupTargets(d as PopState, c, t.at, t.tg))
+  else sendToAll(d, c, i, msg, true)
 }
 
 function modify(d: D, c: PopConfig, i: number): void {
@@ -398,12 +407,22 @@ export function doStep(d: D, c: PopConfig, site: Site, i: number, name: string):
         sendToAll(d, c, i, { kind: 'GROUP_EXIT', tg: t.tg }, false)
         mm.status = 'ending'
         releaseReserved(d, c, k, t.tg)
+        forgetMembers(d, k, t.tg)
       }
       t.phase = 'die'
       return
     case 'exitLock':
       t.phase = 'lock'
       startRequest(site, d, k, t.lock, heavyRes(t))
+      return
+    // `retrieval` group (8.2.2): a kernel new to the group announces itself before the migrated task resumes
+    case 'join':
+      sendToAll(d, c, i, { kind: 'JOIN', tg: t.tg, task: i }, c.p.joinWait)
+      t.phase = 'joined'
+      return
+    case 'joined':
+      noteMember(d, k, t.tg, k)
+      finishOp(t)
       return
     case 'die':
       leaveKernel(d, c, k, i)

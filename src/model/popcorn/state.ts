@@ -70,6 +70,11 @@ export interface PopKernel {
   /** By process id: the Lamport queues this kernel keeps for it. */
   readonly queues: readonly ProcessQueues[]
   readonly lock: LockKernel<LockRes>
+  /**
+   * `retrieval` group only (8.2.2), by process id: the kernels (bits) this kernel knows host
+   * or have hosted a member of the group.
+   */
+  readonly members?: readonly number[]
 }
 
 export type OpName =
@@ -154,6 +159,12 @@ export type PopMsg =
   | { readonly kind: 'COUNT'; readonly tg: number; readonly task: number }
   | { readonly kind: 'COUNTED'; readonly task: number; readonly n: number }
   | { readonly kind: 'GROUP_EXIT'; readonly tg: number }
+  /** `retrieval` ring / ring-all (8.2.1): a fault's query on its way round, with the best findings so far. */
+  | { readonly kind: 'RING'; readonly tg: number; readonly task: number; readonly origin: number; readonly page: number; readonly maps: readonly Mapping[] }
+  | { readonly kind: 'RING_ANSWER'; readonly task: number; readonly maps: readonly Mapping[] }
+  /** `retrieval` group (8.2.2): kernel `from` now hosts process tg (for task `task`), and its acknowledgement. */
+  | { readonly kind: 'JOIN'; readonly tg: number; readonly task: number }
+  | { readonly kind: 'JOINED'; readonly task: number }
 
 export type PopMsgKind = PopMsg['kind']
 export const POP_MSG_KINDS: readonly PopMsgKind[] = [

@@ -15,6 +15,7 @@ import type { Draft } from 'immer'
 import { bit, type PopConfig } from './config.ts'
 import { destroyMm, emptyMm, noMapping } from './address-space.ts'
 import { idleRequest } from './lamport-lock.ts'
+import { isMember } from './retrieval.ts'
 import { PROT_NONE } from './state.ts'
 import type { Mm, PopState, Presence, Task } from './state.ts'
 
@@ -70,6 +71,11 @@ export function arrive(d: D, c: PopConfig, j: number, i: number): void {
   else if (mm.status === 'saved') mm.status = 'used'
   here.tasks[i] = 'live'
   t.visited |= bit(j)
+  // `retrieval` group (8.2.2, `retrieval.ts`): on a kernel new to the group the task first announces it (JOIN), then resumes
+  if (c.p.retrieval === 'group' && t.phase === 'flight' && !isMember(d as PopState, j, t.tg) && !c.has('noJoin')) {
+    t.phase = 'join'
+    return
+  }
   finishOp(t)
 }
 
