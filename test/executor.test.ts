@@ -21,7 +21,7 @@ import {
   POPCORN_FIT,
 } from '../src/executor/experiments/popcorn-cost-rows.ts'
 import { fetchRun, runScenario } from '../src/executor/experiments/popcorn-runs.ts'
-import { shootdownLatencies, TABLE3 } from '../src/executor/experiments/shootdown.ts'
+import { shootdownLatencies, shootdownParams, TABLE3 } from '../src/executor/experiments/shootdown.ts'
 import { values } from '../src/executor/profile.ts'
 import { ouyangKvm } from '../src/executor/profiles/ouyang-kvm.ts'
 import { popcornKatz } from '../src/executor/profiles/popcorn-katz.ts'
@@ -222,5 +222,26 @@ describe('popcorn-costs: each predicted row is a timed run of the popcorn model'
     const fitted = fitPopcorn(1)
     for (const x of got) expect(x.rkcheck, x.row).toBe(rows.find((y) => y.name === x.row)!.measure(1, fitted))
     expect(r.out).toMatch(/of 6 predicted rows within 20%/)
+  })
+})
+
+describe('ouyang-kvm and the shootdown experiment', () => {
+  test("pv-flush's flag read and cmpxchg cost a load and a locked read-modify-write, not nothing", () => {
+    const c = values(ouyangKvm.constants)
+    const params = shootdownParams('pv-flush', 1)
+    const model = builtinModel('tlb').create(params, new Set())
+    const costs = costsFor(ouyangKvm, 'tlb', params)
+    const s = model.init()[0]
+    expect(costs.step(s, { type: 'readFlag', target: 1 } as never)).toBe(c['spinIteration'])
+    expect(costs.step(s, { type: 'casFlag', target: 1 } as never)).toBe(c['atomic'])
+    expect(c['spinIteration']! * c['atomic']!).toBeGreaterThan(0)
+  })
+
+  test('the experiment runs Shoot4U on every target\'s pinned core, with parameters the tlb model declares', () => {
+    const declared = new Map(builtinModel('tlb').params.map((p) => [p.name, p]))
+    const params = shootdownParams('shoot4u', 1)
+    for (const k of Object.keys(params)) expect(declared.has(k), k).toBe(true)
+    expect(params['shoot4uInvalidate']).toBe('last-pcpus')
+    expect((declared.get('shoot4uInvalidate') as { values?: readonly string[] }).values).toContain('last-pcpus')
   })
 })

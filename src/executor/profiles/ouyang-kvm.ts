@@ -14,7 +14,8 @@ const constants = {
   spinIteration: {
     value: 2,
     kind: 'derived',
-    source: '3.3.2.3 suggests a unit timeout "around 2µs", 3.3.4.1 makes the default 2^10 busy loops: 2000 ns / 1024 ≈ 2 ns per iteration',
+    source:
+      '3.3.2.3 suggests a unit timeout "around 2µs", 3.3.4.1 makes the default 2^10 busy loops: 2000 ns / 1024 ≈ 2 ns per iteration (a load of a shared word and a test; pv-flush\'s read of a target\'s steal-time byte is the same load and test)',
   },
   spinGranularity: {
     value: 1,
@@ -22,7 +23,12 @@ const constants = {
     source: 'busy-loop iterations one model loop step stands for (experiments that sweep tau raise it and divide tau by it; 1 = Code 3.1 literally)',
   },
   lockHold: { value: 500, kind: 'assumed', source: '3.3.2.3: "Typically lock holding time is less than 1µs"; 500 ns chosen within that bound' },
-  atomic: { value: 20, kind: 'assumed', source: 'a locked read-modify-write (xadd, xchg, cmpxchg) on a contended cache line, about 50 cycles' },
+  atomic: {
+    value: 20,
+    kind: 'assumed',
+    source:
+      'a locked read-modify-write (xadd, xchg, cmpxchg; pv-flush\'s cmpxchg of a steal-time byte) on a contended cache line, about 50 cycles: the seed gives no instruction cost (3.3.2.3 bounds only the lock hold time, under 1 µs)',
+  },
   slice: {
     value: 12_000_000,
     kind: 'assumed',
@@ -63,19 +69,22 @@ function spinlockCosts(c: C, params: Readonly<Record<string, unknown>>): StepCos
   }
 }
 
-/** tlb (src/model/tlb.ts): the initiator's page-table steps, IPIs, the hypercall, guest accesses. */
+/** tlb (src/model/tlb.ts): the initiator's page-table steps, pv-flush's flag steps, IPIs, the hypercall, guest accesses. */
 function tlbCosts(c: C, params: Readonly<Record<string, unknown>>): StepCosts {
   const scheme = String(params['scheme'])
   return {
     step: (s, a: Action) => {
-      const st = s as { running: number; tlb: readonly unknown[] }
+      const st = s as { waitFor: number; tlb: readonly unknown[] }
       const targets = st.tlb.length - 1
-      const runningTargets = bitCount(st.running & ~1)
       return match(a.type)
         .with('unmap', 'wprotect', 'clear', () => c.pteUpdate)
+        // pv-flush IPIs the targets its cmpxchg did not exempt (`waitFor`)
         .with('send', () =>
-          scheme === 'ipi' ? targets * c.ipiPerTarget : scheme === 'pv-flush' ? runningTargets * c.ipiPerTarget + c.worldSwitch : c.shoot4uCall,
+          scheme === 'ipi' ? targets * c.ipiPerTarget : scheme === 'pv-flush' ? bitCount(st.waitFor) * c.ipiPerTarget + c.worldSwitch : c.shoot4uCall,
         )
+        // pv-flush, per target: read its steal-time byte, then (if PREEMPTED) cmpxchg FLUSH into it
+        .with('readFlag', () => c.spinIteration)
+        .with('casFlag', () => c.atomic)
         .with('handleIpi', () => c.worldSwitch + c.invalidate)
         .with('finish', () => c.freeFrame)
         .with('map', () => c.pteUpdate)
