@@ -123,7 +123,7 @@ export function initialState(c: PopConfig): PopState {
       }
     }),
     tasks,
-    net: emptyMessaging<PopMsg>(c.K, [...POP_MSG_KINDS, ...retrievalKinds(c)]),
+    net: emptyMessaging<PopMsg>(c.K, [...(c.p.migrateLock ? [...POP_MSG_KINDS, 'ARRIVED' as const] : POP_MSG_KINDS), ...retrievalKinds(c)]),
     lastWrite: Array.from({ length: c.groups }, () => Array.from({ length: c.V }, () => 0)),
     layout: Array.from({ length: c.groups }, (_, g) => Array.from({ length: c.V }, (_, v) => (g === 0 && v < c.p.mapped ? PROT_RW : 0))),
     reservedFor: Array.from({ length: c.K * c.F }, () => -1),
@@ -156,7 +156,7 @@ export function popcornRules(p: PopParams, mutations: ReadonlySet<string>): Mode
       const out: PopAction[] = []
       s.tasks.forEach((t, task) => {
         if (t.tg < 0 || t.op === 'gone') return
-        if (s.kernels[t.at]!.tasks[task] !== 'live' && !(t.op === 'exit' && t.phase === 'releasing')) return
+        if (s.kernels[t.at]!.tasks[task] !== 'live' && !(t.op === 'exit' && t.phase === 'releasing') && !migratingUnderLock(t)) return
         const at = t.at
         if (t.outTo !== 0) {
           out.push({ type: 'send', task, at, to: bitsOf(t.outTo)[0]!, kind: t.out[0]!.kind })
@@ -213,6 +213,9 @@ export function popcornRules(p: PopParams, mutations: ReadonlySet<string>): Mode
       fifoChannelMessages(s.net, t.net, (k) => `kernel ${k}`, (m) => messageLabel(m)),
   }
 }
+
+/** `migrateLock`: a task that has left its source kernel still releases the heavy lock from there. */
+const migratingUnderLock = (t: Task): boolean => t.op === 'migrate' && t.lock.phase !== 'idle'
 
 const isLockMsg = (m: PopMsg): m is Extract<PopMsg, { kind: 'REQUEST' | 'ACK' | 'RELEASE' }> =>
   m.kind === 'REQUEST' || m.kind === 'ACK' || m.kind === 'RELEASE'

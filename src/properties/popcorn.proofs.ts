@@ -110,6 +110,9 @@ export const popcornProofs: readonly ProofEntry[] = [
   },
   { id: 'popcorn/migrate', model: 'popcorn', params: { ...migrate, shadowExitSavesMm: true }, expect: { holds: true }, suites: both },
   { id: 'popcorn/migrate/back', model: 'popcorn', params: migrateBack, expect: { holds: true }, suites: both },
+  // Finding 8's fix (the finding itself needs 3 kernels; see popcorn/exit/inFlight below)
+  { id: 'popcorn/migrate/migrateLock', model: 'popcorn', params: { ...migrate, shadowExitSavesMm: true, migrateLock: true }, expect: { holds: true }, suites: both },
+  { id: 'popcorn/migrate/back/migrateLock', model: 'popcorn', params: { ...migrateBack, migrateLock: true }, expect: { holds: true }, suites: both },
   {
     id: 'popcorn/fork/faithful',
     model: 'popcorn',
@@ -199,6 +202,8 @@ export const popcornProofs: readonly ProofEntry[] = [
     [
       ['exit/exitLock', { ...exits, exitLock: true }],
       ['migrate', { ...migrate, shadowExitSavesMm: true }],
+      ['migrate/migrateLock', { ...migrate, shadowExitSavesMm: true, migrateLock: true }],
+      ['migrate/back/migrateLock', { ...migrateBack, migrateLock: true }],
       ['fork', { ...fork, distributedFork: true, reserveLent: true }],
       ['munmap/deferFree', { ...munmap, ops: 1, populated: 1, deferFree: true }],
       ['munmap/reserveLent', { ...munmap, ops: 1, populated: 1, reserveLent: true }],

@@ -212,8 +212,12 @@ export function popcornInvariants(c: PopConfig) {
       const inFlight = s.net.channels.some((ch) => ch.some((m) => m.kind === 'MIGRATE' && m.task === i))
       if (running.length > 1) return `task ${i} executes on kernels ${running.join(' and ')}`
       if (running.length === 0 && !inFlight) return `task ${i} executes nowhere and is not migrating`
+      // under `migrateLock` the source keeps the task (t.at) until the lock is released
+      const handingOver = t.op === 'migrate' && t.lock.phase !== 'idle'
+      if (running.length === 1 && running[0] !== t.at && !handingOver) return `task ${i} executes on kernel ${running[0]} but is placed on kernel ${t.at}`
+      const here = running[0] ?? t.at
       for (let k = 0; k < c.K; k++) {
-        if (k === t.at) continue
+        if (k === here) continue
         const visited = (t.visited >> k) & 1
         // an exiting task's shadows are exiting too: there, woken, or gone already
         const shadow = where[k] === 'shadow' || (t.op === 'exit' && (where[k] === 'wakeExit' || where[k] === 'none'))

@@ -39,6 +39,7 @@ export const popcorn = defineModel<PopParams>({
     { name: 'countExitingMembers', kind: 'bool', default: true, doc: 'a member in the middle of its exit still counts as a member' },
     { name: 'reserveLent', kind: 'bool', default: false, doc: 'a frame its owner lent stays reserved until the group exits' },
     { name: 'exitLock', kind: 'bool', default: false, doc: 'a fix: exit decides "last member" under the heavy lock, released after do_exit' },
+    { name: 'migrateLock', kind: 'bool', default: false, doc: 'a fix: migration holds the heavy lock from before the task leaves until the destination acknowledges its arrival' },
     { name: 'shadowExitSavesMm', kind: 'bool', default: false, doc: "a fix: the last task leaving a kernel (a shadow's exit) saves its mm until the group exit" },
     { name: 'deferFree', kind: 'bool', default: false, doc: 'a fix: munmap clears its own PTE first and frees its frames only after every remote unmap' },
     { name: 'prefetchNormalOnly', kind: 'bool', default: false, doc: 'a fix: the responder leaves COW pages out of the prefetch slots' },

@@ -47,6 +47,7 @@ export interface PopParams {
   readonly deferFree: boolean
   readonly prefetchNormalOnly: boolean
   readonly shadowExitSavesMm: boolean
+  readonly migrateLock: boolean
   readonly [k: string]: number | boolean | string
 }
 

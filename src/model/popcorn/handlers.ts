@@ -48,7 +48,10 @@ export function handle(d: D, c: PopConfig, site: LockSite<PopState, LockRes, Pop
       d.tasks[m.task]!.wait &= ~bit(from)
       return
     case 'MIGRATE':
-      arrive(d, c, to, m.task)
+      arrive(d, c, to, from, m.task)
+      return
+    case 'ARRIVED':
+      d.tasks[m.task]!.wait &= ~bit(from)
       return
     case 'EXIT':
       if (d.kernels[to]!.tasks[m.task] === 'shadow') d.kernels[to]!.tasks[m.task] = 'wakeExit'
@@ -93,6 +96,7 @@ export function messageLabel(m: PopMsg): string {
       return `COUNTED(${m.n})`
     case 'MODIFIED':
     case 'MIGRATE':
+    case 'ARRIVED':
     case 'EXIT':
       return `${m.kind}(task ${m.task})`
     case 'COUNT':

@@ -9,6 +9,9 @@
  *   the query to every kernel, `install` the best answer, release. A segmentation fault is
  *   delivered as a signal the program handles: the access is skipped.
  * - migrate k (5.6): the task becomes a shadow and its state goes to k in one step.
+ *   `migrateLock` (a fix): first the heavy lock; then that step (`go`); the lock is released
+ *   once k's ARRIVED is back, so that a member count (under `exitLock`) never runs while
+ *   the task is in flight.
  * - fork: the child process shares every mapped page copy-on-write, in one step (Linux
  *   copies the mm under its lock). `distributedFork` (a fix): under the heavy lock, pull
  *   every remote mapping, have every other kernel drop its PTEs, then fork.
@@ -99,6 +102,7 @@ const heavyOps: readonly OpName[] = ['munmap', 'mprotect', 'mremap', 'mmap']
 
 function usesHeavyLock(c: PopConfig, op: OpName): boolean {
   if (op === 'fork') return c.p.distributedFork
+  if (op === 'migrate') return c.p.migrateLock
   if (op === 'munmap' || op === 'mprotect') return !c.has('noHeavyLock')
   return heavyOps.includes(op)
 }
@@ -125,6 +129,8 @@ function firstPhase(c: PopConfig, op: OpName): string {
       return 'remote'
     case 'mmap':
       return 'choose'
+    case 'migrate':
+      return 'go'
     default:
       return 'pull'
   }
@@ -221,16 +227,25 @@ function chooseAndProbe(d: D, c: PopConfig, i: number): void {
   t.phase = 'check'
 }
 
-/** After the lock is released (or, without a lock, at the end of an operation's work). */
-function afterRelease(t: Draft<Task>): void {
+/**
+ * After the lock is released (or, without a lock, at the end of an operation's work). A
+ * migration under the lock hands the task to its destination now; a woken shadow there
+ * ends the migration when it runs (`resume`).
+ */
+function afterRelease(d: D, i: number): void {
+  const t = d.tasks[i]!
   if ((t.op === 'read' || t.op === 'write') && t.arg === 0) t.phase = 'access'
-  else finishOp(t, t.op === 'exit' ? 'gone' : 'idle')
+  else if (t.op === 'migrate') {
+    t.at = t.arg
+    if (d.kernels[t.at]!.tasks[i] === 'wakeMigrate') t.phase = 'flight'
+    else finishOp(t)
+  } else finishOp(t, t.op === 'exit' ? 'gone' : 'idle')
 }
 
 function releaseLock(d: D, site: Site, i: number): void {
   const t = d.tasks[i]!
   release(site, d, t.at, t.lock)
-  if (t.lock.phase === 'idle') afterRelease(t)
+  if (t.lock.phase === 'idle') afterRelease(d, i)
   else t.phase = 'releasing'
 }
 
@@ -258,6 +273,7 @@ export function start(d: D, c: PopConfig, site: Site, i: number, ch: Choice): vo
       }
       return
     case 'migrate':
+      if (usesHeavyLock(c, 'migrate')) break
       d.kernels[k]!.tasks[i] = 'shadow'
       t.at = ch.arg
       t.phase = 'flight'
@@ -298,7 +314,7 @@ export function doLockStep(d: D, c: PopConfig, site: Site, i: number, step: Lock
   const t = d.tasks[i]!
   takeLockStep(site, d, t.at, t.lock, step)
   if (t.phase === 'lock' && t.lock.phase === 'holding') t.phase = afterLock(c, t.op)
-  else if (t.phase === 'releasing' && t.lock.phase === 'idle') afterRelease(t)
+  else if (t.phase === 'releasing' && t.lock.phase === 'idle') afterRelease(d, i)
 }
 
 /** May task i's kernel start a lock request now (`lamport-lock.ts`, `mayStart`)? */
@@ -344,14 +360,14 @@ export function doStep(d: D, c: PopConfig, site: Site, i: number, name: string):
       const ok = completeFault(d, c, k, t.tg, t.page, t.got)
       clearAnswers(t)
       t.arg = ok ? 0 : 1
-      if (c.has('noFaultLock')) afterRelease(t)
+      if (c.has('noFaultLock')) afterRelease(d, i)
       else t.phase = 'release'
       return
     }
     case 'release':
     case 'done':
       if (t.lock.phase === 'holding') releaseLock(d, site, i)
-      else afterRelease(t)
+      else afterRelease(d, i)
       return
     // heavy operations
     case 'remote':
@@ -411,6 +427,12 @@ export function doStep(d: D, c: PopConfig, site: Site, i: number, name: string):
       }
       t.phase = 'die'
       return
+    case 'go':
+      d.kernels[k]!.tasks[i] = 'shadow'
+      send(d.net, k, t.arg, { kind: 'MIGRATE', task: i })
+      t.wait = bit(t.arg)
+      t.phase = 'release'
+      return
     case 'exitLock':
       t.phase = 'lock'
       startRequest(site, d, k, t.lock, heavyRes(t))
@@ -427,7 +449,7 @@ export function doStep(d: D, c: PopConfig, site: Site, i: number, name: string):
     case 'die':
       leaveKernel(d, c, k, i)
       if (t.lock.phase === 'holding') releaseLock(d, site, i)
-      else afterRelease(t)
+      else afterRelease(d, i)
       return
   }
   throw new Error(`popcorn: task ${i} has no step '${name}'`)

@@ -155,6 +155,8 @@ export type PopMsg =
     }
   | { readonly kind: 'MODIFIED'; readonly task: number }
   | { readonly kind: 'MIGRATE'; readonly task: number }
+  /** `migrateLock`: the destination has the migrated task executing. */
+  | { readonly kind: 'ARRIVED'; readonly task: number }
   | { readonly kind: 'EXIT'; readonly task: number }
   | { readonly kind: 'COUNT'; readonly tg: number; readonly task: number }
   | { readonly kind: 'COUNTED'; readonly task: number; readonly n: number }

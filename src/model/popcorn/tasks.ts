@@ -10,12 +10,16 @@
  *   `countExitingMembers` (default true): a member in the middle of its own exit still
  *   counts (it is in the thread group until do_exit removes it); false: it does not.
  * - The receiving kernel creates the migrated task in one handler step (5.6.1).
+ * - `migrateLock` (a fix): the source kernel keeps the migration (`t.at` stays the source)
+ *   until the destination's ARRIVED comes back and the heavy lock is released; the task
+ *   executes at the destination meanwhile but starts nothing new.
  */
 import type { Draft } from 'immer'
 import { bit, type PopConfig } from './config.ts'
 import { destroyMm, emptyMm, noMapping } from './address-space.ts'
 import { idleRequest } from './lamport-lock.ts'
 import { isMember } from './retrieval.ts'
+import { send } from './messaging.ts'
 import { PROT_NONE } from './state.ts'
 import type { Mm, PopState, Presence, Task } from './state.ts'
 
@@ -59,9 +63,10 @@ export function leaveKernel(d: D, c: PopConfig, k: number, i: number): void {
  * task is created (5.6.1), sharing the mm of the process's tasks there, else the saved mm,
  * else a new mm built from the layout in the message (no VMAs: they come on demand).
  */
-export function arrive(d: D, c: PopConfig, j: number, i: number): void {
+export function arrive(d: D, c: PopConfig, j: number, from: number, i: number): void {
   const t = d.tasks[i]!
   const here = d.kernels[j]!
+  if (c.p.migrateLock) send(d.net, j, from, { kind: 'ARRIVED', task: i })
   if (here.tasks[i] === 'shadow') {
     if (!c.has('noShadowWake')) here.tasks[i] = 'wakeMigrate'
     return
@@ -76,7 +81,7 @@ export function arrive(d: D, c: PopConfig, j: number, i: number): void {
     t.phase = 'join'
     return
   }
-  finishOp(t)
+  if (t.phase === 'flight') finishOp(t)
 }
 
 /** A woken shadow scheduled: it handles its return disposition (5.1). */
@@ -84,7 +89,7 @@ export function resume(d: D, c: PopConfig, k: number, i: number): void {
   const t = d.tasks[i]!
   if (d.kernels[k]!.tasks[i] === 'wakeMigrate') {
     d.kernels[k]!.tasks[i] = 'live'
-    finishOp(t)
+    if (t.phase === 'flight') finishOp(t)
   } else {
     leaveKernel(d, c, k, i)
   }
