@@ -59,7 +59,6 @@
  * is_locked call, whether the lock was held or awaited (bit 0) and free (bit 1) at some
  * instant since its first read.
  */
-import { match } from 'ts-pattern'
 import type { Draft } from 'immer'
 import type { ModelRules } from '../checker/model.ts'
 import { reducer } from '../checker/reducer.ts'
@@ -263,12 +262,46 @@ function queued(c: SpinConfig, d: Draft<SpinState>, j: number, oldHead: number):
   }
 }
 
+/** The store of 0 into `acquired` (generic unlock; pmt-basic's second unlock step), then the release. */
+function clearAndRelease(c: SpinConfig, d: Draft<SpinState>, j: number): void {
+  if (!c.unlockNoClear) xchg(d, 'acquired', 0)
+  release(d, j)
+}
+
+/** vCPU j's unlock, per lock kind. */
+function unlock(c: SpinConfig, d: Draft<SpinState>, j: number): void {
+  const W = c.W
+  switch (c.lock) {
+    case 'ticket':
+      xadd(d, 'head', 1, W)
+      release(d, j)
+      return
+    case 'generic':
+      clearAndRelease(c, d, j)
+      return
+    case 'pmt-basic':
+      xadd(d, 'head', 1, W)
+      d.vcpus[j]!.pc = 'unlockClear'
+      return
+    case 'pmt-cpt':
+    case 'pmt-cpt-st':
+      xadd(d, 'head', c.unlockNoClear ? 2 : 1, W)
+      release(d, j)
+      return
+    default: {
+      const unknown: never = c.lock
+      throw new Error(`spinlock: no lock ${JSON.stringify(unknown)}`)
+    }
+  }
+}
+
 /** One step of vCPU j: the rules of every variant. */
 export function vcpuStep(c: SpinConfig, d: Draft<SpinState>, j: number, op: VcpuOp): void {
   const me = d.vcpus[j]!
   const W = c.W
-  match(op)
-    .with('lock', () => {
+  // a switch, not ts-pattern: this runs in `next`, at every transition (see README, "Performance")
+  switch (op) {
+    case 'lock':
       me.ahead = d.vcpus.reduce((m, w, i) => (WAITING.has(w.pc) ? m | (1 << i) : m), 0)
       if (c.lock === 'generic') {
         if (xchg(d, 'acquired', 1) === 0) acquire(c, d, j)
@@ -281,12 +314,12 @@ export function vcpuStep(c: SpinConfig, d: Draft<SpinState>, j: number, op: Vcpu
         me.t = xadd(d, 'tail', step(c), W)
         queued(c, d, j, oldHead)
       }
-    })
-    .with('writeTail', () => {
+      return
+    case 'writeTail':
       d.tail = wrap(me.t + step(c), W)
       queued(c, d, j, d.head)
-    })
-    .with('loop', () => {
+      return
+    case 'loop': {
       const ch = queueHead(c, d.head)
       if (me.t === ch) {
         if (c.lock === 'ticket') acquire(c, d, j)
@@ -306,8 +339,9 @@ export function vcpuStep(c: SpinConfig, d: Draft<SpinState>, j: number, op: Vcpu
       } else if (me.timeout !== INF) {
         me.timeout--
       }
-    })
-    .with('spin', () => {
+      return
+    }
+    case 'spin':
       if (c.spinBackoff && me.timeout > 0) {
         me.timeout--
       } else if (compact(c)) {
@@ -318,36 +352,18 @@ export function vcpuStep(c: SpinConfig, d: Draft<SpinState>, j: number, op: Vcpu
       } else if (xchg(d, 'acquired', 1) === 0) {
         acquire(c, d, j)
       }
-    })
-    .with('cs', () => {
+      return
+    case 'cs':
       me.cs--
       if (me.cs === 0) me.pc = 'unlock'
-    })
-    .with('unlock', () => {
-      match(c.lock)
-        .with('ticket', () => {
-          xadd(d, 'head', 1, W)
-          release(d, j)
-        })
-        .with('generic', () => {
-          if (!c.unlockNoClear) xchg(d, 'acquired', 0)
-          release(d, j)
-        })
-        .with('pmt-basic', () => {
-          xadd(d, 'head', 1, W)
-          me.pc = 'unlockClear'
-        })
-        .with('pmt-cpt', 'pmt-cpt-st', () => {
-          xadd(d, 'head', c.unlockNoClear ? 2 : 1, W)
-          release(d, j)
-        })
-        .exhaustive()
-    })
-    .with('unlockClear', () => {
-      if (!c.unlockNoClear) xchg(d, 'acquired', 0)
-      release(d, j)
-    })
-    .with('trylock', () => {
+      return
+    case 'unlock':
+      unlock(c, d, j)
+      return
+    case 'unlockClear':
+      clearAndRelease(c, d, j)
+      return
+    case 'trylock':
       if (c.lock === 'generic') {
         if (xchg(d, 'acquired', 1) === 0) acquire(c, d, j)
         return
@@ -359,11 +375,11 @@ export function vcpuStep(c: SpinConfig, d: Draft<SpinState>, j: number, op: Vcpu
       me.t = d.tail
       me.timeout = d.acquired
       me.pc = c.lock === 'pmt-basic' && !c.trylockSkipAcquired ? 'tryCheck' : 'tryCas'
-    })
-    .with('tryCheck', () => {
+      return
+    case 'tryCheck':
       me.pc = d.acquired === 1 ? 'idle' : 'tryCas'
-    })
-    .with('tryCas', () => {
+      return
+    case 'tryCas':
       if (d.head === me.h && d.tail === me.t && (c.lock !== 'pmt-basic' || d.acquired === me.timeout)) {
         d.tail = wrap(d.tail + step(c), W)
         if (c.lock === 'pmt-basic') d.acquired = 1
@@ -372,20 +388,24 @@ export function vcpuStep(c: SpinConfig, d: Draft<SpinState>, j: number, op: Vcpu
       } else {
         me.pc = 'idle'
       }
-    })
-    .with('isLocked', () => {
+      return
+    case 'isLocked':
       // The answer is compared with the truth by a step property; pmt-basic with equal
       // tickets goes on to read `acquired`.
       if (isLockedFirstRead(c, d) === undefined) {
         me.pc = 'isLockedAcquired'
         me.seen = 0
       }
-    })
-    .with('isLockedAcquired', () => {
+      return
+    case 'isLockedAcquired':
       me.pc = 'idle'
       me.seen = 0
-    })
-    .exhaustive()
+      return
+    default: {
+      const unknown: never = op
+      throw new Error(`spinlock: no operation ${JSON.stringify(unknown)}`)
+    }
+  }
 }
 
 /** Ghost: each vCPU inside is_locked records whether the lock is held or awaited now. */

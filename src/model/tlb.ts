@@ -187,28 +187,40 @@ const FIRST_TARGET = INITIATOR + 1
 
 /** vCPU 0's next page-table steps (it must be running). */
 export function initiatorActions(c: TlbConfig, s: TlbState): TlbAction[] {
-  return match(s.phase)
-    .with('idle', () => {
+  // a switch, not ts-pattern: this runs in `actions`, at every state (see README, "Performance")
+  switch (s.phase) {
+    case 'idle': {
       if (s.opsLeft === 0) return []
       const out: TlbAction[] = []
-      s.pt.forEach((pte, page) => {
+      for (let page = 0; page < s.pt.length; page++) {
+        const pte = s.pt[page]!
         if (pte.frame >= 0) {
           out.push({ type: 'unmap', page })
           if (c.wprotect && pte.writable) out.push({ type: 'wprotect', page })
         } else {
-          s.frameUsed.forEach((used, frame) => {
-            if (!used) out.push({ type: 'map', page, frame })
-          })
+          for (let frame = 0; frame < s.frameUsed.length; frame++) {
+            if (!s.frameUsed[frame]) out.push({ type: 'map', page, frame })
+          }
         }
-      })
+      }
       return out
-    })
-    .with('scan', () => [{ type: 'readFlag', target: s.cursor } as const])
-    .with('cas', () => [{ type: 'casFlag', target: s.cursor } as const])
-    .with('send', () => [{ type: 'send' } as const])
-    .with('wait', () => (ready(c, s) ? [{ type: c.flushBeforeClear ? 'clear' : 'finish' } as const] : []))
-    .with('clear', 'finish', () => [{ type: 'finish' } as const])
-    .exhaustive()
+    }
+    case 'scan':
+      return [{ type: 'readFlag', target: s.cursor }]
+    case 'cas':
+      return [{ type: 'casFlag', target: s.cursor }]
+    case 'send':
+      return [{ type: 'send' }]
+    case 'wait':
+      return ready(c, s) ? [{ type: c.flushBeforeClear ? 'clear' : 'finish' }] : []
+    case 'clear':
+    case 'finish':
+      return [{ type: 'finish' }]
+    default: {
+      const unknown: never = s.phase
+      throw new Error(`tlb: no phase ${JSON.stringify(unknown)}`)
+    }
+  }
 }
 
 /** pv-flush: on to the next target's byte, or to the IPIs once every target is scanned. */
@@ -231,9 +243,12 @@ function shoot4u(c: TlbConfig, d: Draft<TlbState>): void {
 
 /** The rules of vCPU 0's page-table operations, one step each. */
 export function initiatorStep(c: TlbConfig, d: Draft<TlbState>, a: TlbAction): void {
-  match(a)
-    .with({ type: 'unmap' }, { type: 'wprotect' }, ({ type, page }) => {
-      d.op = type
+  // a switch, not ts-pattern: this runs in `next`, at every transition (see README, "Performance")
+  switch (a.type) {
+    case 'unmap':
+    case 'wprotect': {
+      const page = a.page
+      d.op = a.type
       d.page = page
       d.frame = d.pt[page]!.frame
       d.opsLeft--
@@ -243,13 +258,14 @@ export function initiatorStep(c: TlbConfig, d: Draft<TlbState>, a: TlbAction): v
       d.waitFor = targets(d)
       d.cursor = FIRST_TARGET
       d.phase = shootdownStart(c)
-    })
-    .with({ type: 'readFlag' }, () => {
+      return
+    }
+    case 'readFlag':
       d.seen = flagByte(d, d.cursor)
       if (d.seen & PREEMPTED) d.phase = 'cas'
       else nextTarget(d)
-    })
-    .with({ type: 'casFlag' }, () => {
+      return
+    case 'casFlag': {
       const v = d.cursor
       if (c.pvPlainStore || flagByte(d, v) === d.seen) {
         setFlagByte(d, v, d.seen | FLUSH)
@@ -257,34 +273,50 @@ export function initiatorStep(c: TlbConfig, d: Draft<TlbState>, a: TlbAction): v
         d.owed |= 1 << v
       }
       nextTarget(d)
-    })
-    .with({ type: 'send' }, () => {
-      match(c.scheme)
-        .with('ipi', 'pv-flush', () => {
+      return
+    }
+    case 'send':
+      switch (c.scheme) {
+        case 'ipi':
+        case 'pv-flush':
           d.ipi |= d.waitFor
-        })
-        .with('shoot4u', () => shoot4u(c, d))
-        .exhaustive()
+          break
+        case 'shoot4u':
+          shoot4u(c, d)
+          break
+        default: {
+          const unknown: never = c.scheme
+          throw new Error(`tlb: no scheme ${JSON.stringify(unknown)}`)
+        }
+      }
       d.phase = 'wait'
-    })
-    .with({ type: 'clear' }, () => {
+      return
+    case 'clear':
       clearPte(d)
       d.phase = 'finish'
-    })
-    .with({ type: 'finish' }, () => {
+      return
+    case 'finish':
       if (d.op === 'unmap') d.frameUsed[d.frame] = false
       else d.wpDone[d.page] = true
       d.phase = 'idle'
-    })
-    .with({ type: 'map' }, ({ page, frame }) => {
-      d.pt[page] = { frame, writable: true }
-      d.frameUsed[frame] = true
-      d.wpDone[page] = false
+      return
+    case 'map':
+      d.pt[a.page] = { frame: a.frame, writable: true }
+      d.frameUsed[a.frame] = true
+      d.wpDone[a.page] = false
       d.opsLeft--
-    })
-    .otherwise(() => {
+      return
+    case 'preempt':
+    case 'resume':
+    case 'read':
+    case 'write':
+    case 'handleIpi':
       throw new Error(`not an initiator step: ${a.type}`)
-    })
+    default: {
+      const unknown: never = a
+      throw new Error(`tlb: no action ${JSON.stringify(unknown)}`)
+    }
+  }
 }
 
 /** A guest access: a TLB hit uses the cached translation; a miss walks the page table. */
@@ -312,27 +344,34 @@ export function tlbRules(p: TlbParams, mutations: ReadonlySet<string>): ModelRul
   if (p.P > p.V) throw new Error(`tlb: P=${p.P} physical CPUs for V=${p.V} vCPUs: at most V`)
   if (p.frames < p.pages) throw new Error(`tlb: ${p.frames} frames cannot back ${p.pages} pages`)
   const next = reducer<TlbState, TlbAction>((d, a) => {
-    match(a)
-      .with({ type: 'preempt' }, ({ vcpu }) => {
-        d.running &= ~(1 << vcpu)
-        if (c.dropIpiOnPreempt) d.ipi &= ~(1 << vcpu)
+    // a switch, not ts-pattern: `next` runs at every transition (see README, "Performance")
+    switch (a.type) {
+      case 'preempt':
+        d.running &= ~(1 << a.vcpu)
+        if (c.dropIpiOnPreempt) d.ipi &= ~(1 << a.vcpu)
         // KVM stores PREEMPTED into the byte (a store: a FLUSH bit there is overwritten)
-        setFlagByte(d, vcpu, c.scheme === 'pv-flush' ? PREEMPTED : flagByte(d, vcpu) | PREEMPTED)
-      })
-      .with({ type: 'resume' }, ({ vcpu }) => {
-        d.running |= 1 << vcpu
+        setFlagByte(d, a.vcpu, c.scheme === 'pv-flush' ? PREEMPTED : flagByte(d, a.vcpu) | PREEMPTED)
+        return
+      case 'resume': {
+        d.running |= 1 << a.vcpu
         // VM entry: xchg(byte, 0), then the recorded flush
-        const was = flagByte(d, vcpu)
-        setFlagByte(d, vcpu, 0)
-        if (was & FLUSH && !c.pvNoFlushOnEntry) flushAll(d, vcpu)
-      })
-      .with({ type: 'read' }, { type: 'write' }, ({ type, vcpu, page }) => access(d, vcpu, page, type === 'write'))
-      .with({ type: 'handleIpi' }, ({ vcpu }) => {
-        invalidate(d, vcpu, d.page)
-        d.ipi &= ~(1 << vcpu)
-        d.acks |= 1 << vcpu
-      })
-      .otherwise((x) => initiatorStep(c, d, x))
+        const was = flagByte(d, a.vcpu)
+        setFlagByte(d, a.vcpu, 0)
+        if (was & FLUSH && !c.pvNoFlushOnEntry) flushAll(d, a.vcpu)
+        return
+      }
+      case 'read':
+      case 'write':
+        access(d, a.vcpu, a.page, a.type === 'write')
+        return
+      case 'handleIpi':
+        invalidate(d, a.vcpu, d.page)
+        d.ipi &= ~(1 << a.vcpu)
+        d.acks |= 1 << a.vcpu
+        return
+      default:
+        initiatorStep(c, d, a)
+    }
   })
   const running = (1 << p.P) - 1
   const pv = p.scheme === 'pv-flush'

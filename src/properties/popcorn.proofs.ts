@@ -28,6 +28,11 @@ const mremap = { ...ci, ...coarseLock, ops: 1, populated: 1, mremap: true, exit:
 /** Prefetch around a COW page: both pages faulted in on kernel 0, a third frame for the COW break. */
 const prefetch = { ...fork, populated: 2, frames: 3, prefetch: 2, distributedFork: true, reserveLent: true }
 const mmap = { ...ci, ...coarseLock, ops: 2, mapped: 1, mmap: true, write: false, exit: false }
+/** Mapping retrieval (8.2): 3 kernels (a ring has a kernel between the faulting one and kernel 0), page 0 faulted in on kernel 0. */
+const retrieval3 = { ...fault, ...coarseLock, kernels: 3, populated: 1 }
+/** Both threads start on kernel 0, so a migration goes to a kernel new to the group (group retrieval's JOIN round), then exit. */
+const retrievalMigrate = { ...migrate, shadowExitSavesMm: true, spread: false }
+const RETRIEVAL_VARIANTS = ['ring', 'ring-all', 'group'] as const
 
 const both = ['ci', 'full'] as const
 
@@ -236,6 +241,57 @@ export const popcornProofs: readonly ProofEntry[] = [
   },
   { id: 'popcorn/mprotect/2ops', model: 'popcorn', params: { ...mprotect, ops: 2, populated: 0 }, expect: { holds: true }, suites: ['full'] },
   { id: 'popcorn/mremap/2ops', model: 'popcorn', params: { ...mremap, ops: 2, write: false, reserveLent: true }, expect: { holds: true }, suites: ['full'] },
+  // mapping retrieval (000 8.2, parameter `retrieval`): each variant against every property
+  ...RETRIEVAL_VARIANTS.flatMap((retrieval): ProofEntry[] => [
+    {
+      id: `popcorn/retrieval/${retrieval}/faithful`,
+      model: 'popcorn',
+      params: { ...fault, retrieval },
+      expect: {
+        violates: 'lamportMutualExclusion',
+        finding: `Finding 1 (the page lock of a fault) with ${retrieval} retrieval: 8.2 changes the query under the lock, not the lock`,
+      },
+      suites: both,
+    },
+    { id: `popcorn/retrieval/${retrieval}`, model: 'popcorn', params: { ...retrieval3, retrieval }, expect: { holds: true }, suites: both },
+    { id: `popcorn/retrieval/${retrieval}/migrate`, model: 'popcorn', params: { ...retrievalMigrate, retrieval }, expect: { holds: true }, suites: both },
+    {
+      id: `popcorn/retrieval/${retrieval}/finest`,
+      model: 'popcorn',
+      params: { ...retrieval3, ...finest, requestLock: true, retrieval },
+      expect: { holds: true },
+      suites: ['full'],
+    },
+    { id: `popcorn/retrieval/${retrieval}/migrate/3kernels`, model: 'popcorn', params: { ...retrievalMigrate, kernels: 3, retrieval }, expect: { holds: true }, suites: ['full'] },
+    {
+      id: `popcorn/retrieval/${retrieval}/fork`,
+      model: 'popcorn',
+      params: { ...fork, distributedFork: true, reserveLent: true, kernels: 3, retrieval },
+      expect: { holds: true },
+      suites: ['full'],
+    },
+    {
+      id: `popcorn/retrieval/${retrieval}/prefetch`,
+      model: 'popcorn',
+      params: { ...prefetch, prefetchNormalOnly: true, kernels: 3, retrieval },
+      expect: { holds: true },
+      suites: ['full'],
+    },
+    {
+      id: `popcorn/retrieval/${retrieval}/munmap`,
+      model: 'popcorn',
+      params: { ...munmap, ops: 1, populated: 1, deferFree: true, kernels: 3, retrieval },
+      expect: { holds: true },
+      suites: ['full'],
+    },
+  ]),
+  {
+    id: 'popcorn/retrieval/group/noJoinWait',
+    model: 'popcorn',
+    params: { ...retrievalMigrate, ops: 2, populated: 0, write: true, exit: false, retrieval: 'group', joinWait: false },
+    expect: { holds: true },
+    suites: ['full'],
+  },
   ...mutationEntries('popcorn', { ...ci, ...coarseLock }, [
     ['noFaultLock', { ops: 1, exit: false }, 'mappingConsistency'],
     ['noCowBreak', { ...fork, distributedFork: true, reserveLent: true }, 'noCowReplicas'],
@@ -252,5 +308,7 @@ export const popcornProofs: readonly ProofEntry[] = [
     ['noShadowWake', migrateBack, 'taskLifecycle'],
     ['noGc', { ...exits, exitLock: true }, 'noLeakAtEnd'],
     ['silentCount', { ...exits, exitLock: true, spread: false }, 'deadlock'],
+    ['ringStopsAtVma', { kernels: 3, threads: 3, pages: 1, mapped: 1, ops: 1, read: false, exit: false, retrieval: 'ring' }, 'mappingConsistency'],
+    ['noJoin', { ops: 2, migrate: true, exit: false, spread: false, retrieval: 'group' }, 'mappingConsistency'],
   ]),
 ]

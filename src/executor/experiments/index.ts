@@ -7,9 +7,10 @@ import { multikernelShootdown } from './multikernel.ts'
 import { piscesGrow } from './pisces.ts'
 import { fetchMessages, migration, prefetch } from './popcorn.ts'
 import { popcornCosts } from './popcorn-costs.ts'
+import { retrieval } from './retrieval.ts'
 import { shootdown } from './shootdown.ts'
 
-export const experiments: readonly Experiment[] = [fetchMessages, popcornCosts, migration, prefetch, fairbench, shootdown, coherencyWorkloads, multikernelShootdown, piscesGrow]
+export const experiments: readonly Experiment[] = [fetchMessages, popcornCosts, migration, prefetch, retrieval, fairbench, shootdown, coherencyWorkloads, multikernelShootdown, piscesGrow]
 
 export function experimentByName(name: string): Experiment {
   const e = experiments.find((x) => x.name === name)

@@ -25,6 +25,8 @@ export interface Scenario {
   readonly plans: Readonly<Record<number, readonly PlannedOp[]>>
   /** Task -> the task whose plan must be done before it starts. */
   readonly after?: Readonly<Record<number, number>>
+  /** The tasks in the order their planned operations run, one at a time: each starts once every earlier one is done. */
+  readonly order?: readonly number[]
 }
 
 export function popcornParams(over: Scenario['params']): Params {
@@ -37,6 +39,7 @@ export function runScenario(sc: Scenario, seed: number, constants: Readonly<Reco
   const model = builtinModel('popcorn').create(params, new Set())
   const next = new Map<number, number>()
   const busy = new Set<number>()
+  let started = 0
   const doneTask = (t: number): boolean => (next.get(t) ?? 0) >= (sc.plans[t]?.length ?? 0) && !busy.has(t)
   const workload: Workload = {
     admit(_s, act) {
@@ -46,6 +49,7 @@ export function runScenario(sc: Scenario, seed: number, constants: Readonly<Reco
       const want = plan?.[next.get(a.task!) ?? 0]
       const before = sc.after?.[a.task!]
       if (!want || busy.has(a.task!) || (before !== undefined && !doneTask(before))) return false
+      if (sc.order !== undefined && (sc.order[started] !== a.task || busy.size > 0)) return false
       return a.op === want.op && (want.page === undefined || a.page === want.page) && (want.arg === undefined || a.arg === want.arg) ? 0 : false
     },
     observe(step) {
@@ -53,6 +57,7 @@ export function runScenario(sc: Scenario, seed: number, constants: Readonly<Reco
       if (a.type === 'start') {
         next.set(a.task!, (next.get(a.task!) ?? 0) + 1)
         busy.add(a.task!)
+        started++
       }
     },
   }

@@ -9,6 +9,10 @@ import { match } from 'ts-pattern'
 import type { Action } from '../../checker/model.ts'
 import type { CostProfile, StepCosts } from '../profile.ts'
 import { PROT_RW } from '../../model/popcorn/state.ts'
+import type { PopMsg, PopState } from '../../model/popcorn/state.ts'
+import { bitsOf } from '../../model/popcorn/config.ts'
+import { rank } from '../../model/popcorn/address-space.ts'
+import { groupTargets } from '../../model/popcorn/retrieval.ts'
 
 const constants = {
   transit: {
@@ -100,13 +104,14 @@ function popcornCosts(c: C, params: Readonly<Record<string, unknown>>): StepCost
       .with('install', () => c.localEdit + slots * c.prefetchSlot)
       .with('local', 'mprotect', 'munmap', 'mremap', 'pulled', () => c.localEdit)
       .with('cowBreak', () => c.pageCopy)
-      .with('query', 'remote', 'count', 'pull', () => broadcast + c.taskStep)
+      .with('remote', 'count', 'pull', 'join', () => broadcast + c.taskStep)
+      .with('query', () => query(s, task) + c.taskStep)
       // the last member of all sends GROUP_EXIT to every kernel (5.5); otherwise it saves the mm
       .with('decide', () => c.taskStep + ((s as PopLike).tasks[task]?.count === 0 ? broadcast : 0))
       .otherwise(() => c.taskStep)
   const handler = (kind: string): number =>
     match(kind)
-      .with('REQUEST', 'COUNT', () => c.handler + c.send)
+      .with('REQUEST', 'COUNT', 'JOIN', () => c.handler + c.send)
       .with('QUERY', () => c.handler + c.lookup + slots * c.prefetchSlot + c.send)
       .with('MODIFY', () => c.handler + c.lookup + c.localEdit + c.send)
       .otherwise(() => c.handler)
@@ -121,6 +126,26 @@ function popcornCosts(c: C, params: Readonly<Record<string, unknown>>): StepCost
       .with('write', () => (writableCow(s, a.task ?? -1, a.at ?? -1, a.page ?? -1) ? c.pageCopy : c.memAccess))
       .with('exit', () => c.taskStep + broadcast)
       .otherwise(() => c.taskStep)
+  /** The sends of a fault's query step by `retrieval` (000 8.2): K-1 QUERYs, one RING, or a QUERY to each other kernel of the group. */
+  const query = (s: unknown, task: number): number => {
+    const retrieval = params['retrieval']
+    if (retrieval === 'ring' || retrieval === 'ring-all') return c.send
+    if (retrieval !== 'group') return broadcast
+    const st = s as PopState
+    const t = st.tasks[task]
+    return t === undefined || params['atomicBroadcast'] === false ? 0 : bitsOf(groupTargets(st, K, t.at, t.tg)).length * c.send
+  }
+  /**
+   * A RING handler (8.2.1) looks the page up and forwards (or answers); on `ring-all`, a
+   * request already satisfied is not looked up but imported (an edit of the local mm, if the
+   * kernel has a copy of the process).
+   */
+  const ring = (s: unknown, a: { from: number; to: number; index: number }): number => {
+    const st = s as PopState
+    const m = st.net.channels[a.from * K + a.to]?.[a.index] as Extract<PopMsg, { kind: 'RING' }> | undefined
+    if (m === undefined || !m.maps.some((x) => x.page === m.page && rank(x) === 2)) return c.handler + c.send + c.lookup + slots * c.prefetchSlot
+    return c.handler + c.send + (st.kernels[a.to]!.mms[m.tg]!.status === 'none' ? 0 : c.localEdit)
+  }
   /** A MIGRATE to a kernel with the task's shadow wakes it (5.6.2); elsewhere it creates the task (5.6.1). */
   const migrate = (s: unknown, a: { from: number; to: number; index: number }): number => {
     const st = s as { net: { channels: readonly (readonly { task: number }[])[] }; kernels: readonly { tasks: Readonly<Record<number, string>> }[] }
@@ -135,7 +160,10 @@ function popcornCosts(c: C, params: Readonly<Record<string, unknown>>): StepCost
         .with('step', () => taskStep(s, x.task ?? -1, x.name ?? ''))
         .with('start', () => start(s, x))
         .with('send', () => c.send)
-        .with('deliver', () => (x.kind === 'MIGRATE' ? migrate(s, x as unknown as { from: number; to: number; index: number }) : handler(x.kind ?? '')))
+        .with('deliver', () => {
+          const del = x as unknown as { from: number; to: number; index: number }
+          return x.kind === 'MIGRATE' ? migrate(s, del) : x.kind === 'RING' ? ring(s, del) : handler(x.kind ?? '')
+        })
         .otherwise(() => c.taskStep)
     },
     transit: () => c.transit,

@@ -190,7 +190,7 @@ function query(d: D, c: PopConfig, i: number, pages: number, fault: boolean): vo
   const msg: PopMsg = { kind: 'QUERY', tg: t.tg, task: i, pages, fault }
   const how = fault ? c.p.retrieval : 'broadcast'
   if (how === 'ring' || how === 'ring-all') startRing(d, c, i)
-  else if (how === 'group') sendToAll(d, c, i, msg, true, groupTargets(d as PopState, c, t.at, t.tg))
+  else if (how === 'group') sendToAll(d, c, i, msg, true, groupTargets(d as PopState, c.K, t.at, t.tg))
   else sendToAll(d, c, i, msg, true)
 }
 

@@ -66,9 +66,9 @@ export function startRing(d: D, c: PopConfig, i: number): void {
   t.wait = others(c.K, t.at)
 }
 
-/** Group retrieval: the kernels kernel k knows host or have hosted process tg, but k. */
-export function groupTargets(s: PopState, c: PopConfig, k: number, tg: number): number {
-  return (s.kernels[k]!.members?.[tg] ?? 0) & others(c.K, k)
+/** Group retrieval: the kernels kernel k (of K) knows host or have hosted process tg, but k. */
+export function groupTargets(s: PopState, K: number, k: number, tg: number): number {
+  return (s.kernels[k]!.members?.[tg] ?? 0) & others(K, k)
 }
 
 /** Does kernel k count itself a member of process tg's group (`retrieval` group)? */
