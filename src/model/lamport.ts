@@ -249,7 +249,7 @@ export function lamportRules(p: LamportParams, mutations: ReadonlySet<string>): 
       }
       return out
     },
-    // a switch, not ts-pattern: `next` runs at every transition (see README, "Performance")
+    // a switch, not ts-pattern: `next` runs at every transition (README, "How the engine works")
     next: reducer<LamportState, LamportAction>((d, a) => {
       switch (a.type) {
         case 'request':

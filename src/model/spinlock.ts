@@ -299,7 +299,7 @@ function unlock(c: SpinConfig, d: Draft<SpinState>, j: number): void {
 export function vcpuStep(c: SpinConfig, d: Draft<SpinState>, j: number, op: VcpuOp): void {
   const me = d.vcpus[j]!
   const W = c.W
-  // a switch, not ts-pattern: this runs in `next`, at every transition (see README, "Performance")
+  // a switch, not ts-pattern: this runs in `next`, at every transition (README, "How the engine works")
   switch (op) {
     case 'lock':
       me.ahead = d.vcpus.reduce((m, w, i) => (WAITING.has(w.pc) ? m | (1 << i) : m), 0)

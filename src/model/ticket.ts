@@ -74,7 +74,7 @@ export function ticketRules(p: TicketParams, mutations: ReadonlySet<string>): Mo
     },
     next: reducer((d, a) => {
         const t = d.threads[a.thread]!
-        // a switch, not ts-pattern: `next` runs at every transition (see README, "Performance")
+        // a switch, not ts-pattern: `next` runs at every transition (README, "How the engine works")
         switch (a.type) {
           case 'take':
             t.ticket = d.tail

@@ -187,7 +187,7 @@ const FIRST_TARGET = INITIATOR + 1
 
 /** vCPU 0's next page-table steps (it must be running). */
 export function initiatorActions(c: TlbConfig, s: TlbState): TlbAction[] {
-  // a switch, not ts-pattern: this runs in `actions`, at every state (see README, "Performance")
+  // a switch, not ts-pattern: this runs in `actions`, at every state (README, "How the engine works")
   switch (s.phase) {
     case 'idle': {
       if (s.opsLeft === 0) return []
@@ -243,7 +243,7 @@ function shoot4u(c: TlbConfig, d: Draft<TlbState>): void {
 
 /** The rules of vCPU 0's page-table operations, one step each. */
 export function initiatorStep(c: TlbConfig, d: Draft<TlbState>, a: TlbAction): void {
-  // a switch, not ts-pattern: this runs in `next`, at every transition (see README, "Performance")
+  // a switch, not ts-pattern: this runs in `next`, at every transition (README, "How the engine works")
   switch (a.type) {
     case 'unmap':
     case 'wprotect': {
@@ -344,7 +344,7 @@ export function tlbRules(p: TlbParams, mutations: ReadonlySet<string>): ModelRul
   if (p.P > p.V) throw new Error(`tlb: P=${p.P} physical CPUs for V=${p.V} vCPUs: at most V`)
   if (p.frames < p.pages) throw new Error(`tlb: ${p.frames} frames cannot back ${p.pages} pages`)
   const next = reducer<TlbState, TlbAction>((d, a) => {
-    // a switch, not ts-pattern: `next` runs at every transition (see README, "Performance")
+    // a switch, not ts-pattern: `next` runs at every transition (README, "How the engine works")
     switch (a.type) {
       case 'preempt':
         d.running &= ~(1 << a.vcpu)
