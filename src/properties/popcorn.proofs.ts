@@ -285,6 +285,14 @@ export const popcornProofs: readonly ProofEntry[] = [
       suites: ['full'],
     },
   ]),
+  // the JOIN round at the finest granularity: every lock step and every send apart
+  {
+    id: 'popcorn/retrieval/group/migrate/finest',
+    model: 'popcorn',
+    params: { ...retrievalMigrate, ...finest, requestLock: true, retrieval: 'group' },
+    expect: { holds: true },
+    suites: both,
+  },
   {
     id: 'popcorn/retrieval/group/noJoinWait',
     model: 'popcorn',
