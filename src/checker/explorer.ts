@@ -24,8 +24,8 @@ import { actionLabel, checkActions } from './contract.ts'
 import { Coverage, type ActionCoverage } from './coverage.ts'
 import { ModelError } from './errors.ts'
 import { fingerprint, fingerprintWords, fpA, fpB } from './fingerprint.ts'
-import { ObjectFrontier, VectorFrontier, type Frontier } from './frontier.ts'
-import { defaultMemoryLimitBytes, memoryExhausted } from './memory.ts'
+import { chunkWordsFor, ObjectFrontier, VectorFrontier, type Frontier } from './frontier.ts'
+import { defaultFrontierMemoryBytes, defaultMemoryLimitBytes, memoryExhausted } from './memory.ts'
 import type { Reducer } from './reducer.ts'
 import { FingerprintSet } from './visited.ts'
 import { NO_PARENT, StateLog } from './state-log.ts'
@@ -42,6 +42,13 @@ export interface ExploreOptions {
   readonly timeLimitSec?: number
   /** Resident memory (bytes) at which the search stops; default half of the machine's memory. */
   readonly memoryLimitBytes?: number
+  /**
+   * Bytes of state vectors the frontier keeps in memory; past them it writes chunks to a
+   * temporary folder and reads them back in turn. Default: a quarter of the memory cap.
+   */
+  readonly frontierMemoryBytes?: number
+  /** Where the temporary folder of a spilled frontier is made (default: the system's temporary folder). */
+  readonly frontierSpillParent?: string
   /** Polled between slices of work: `true` stops the search (verdict limit, interrupted). */
   readonly interrupted?: () => boolean
   /** Report a state with no enabled action that is not `terminal` (default true). */
@@ -84,10 +91,15 @@ export interface ExploreStats {
   bytesPerState: number
   /**
    * Bytes the search held at its peak, per distinct state: visited set, trace log and
-   * frontier (state vectors; the objects of `representation: 'objects'` are not counted).
+   * frontier (state vectors in memory, not those spilled to disk; the objects of
+   * `representation: 'objects'` are not counted).
    */
   peakBytesPerState: number
   peakRssBytes: number
+  /** Bytes of frontier the search wrote to disk (0: the frontier stayed in memory). */
+  frontierSpilledBytes: number
+  /** The most bytes of frontier the search held on disk at once. */
+  frontierDiskPeakBytes: number
   /** TLC's optimistic estimate: distinct * (generated - distinct) / 2^64. */
   collisionProbability: number
   coverage: ActionCoverage[]
@@ -261,7 +273,12 @@ class Search {
     this.separate = model.view !== undefined || model.symmetry !== undefined
     this.codec = this.stateCodec = compileCodec([])
     const lifo = opts.strategy === 'dfs'
-    this.vf = new VectorFrontier(lifo)
+    const spillBytes = opts.frontierMemoryBytes ?? defaultFrontierMemoryBytes(this.memoryLimit)
+    this.vf = new VectorFrontier(lifo, {
+      spillBytes,
+      chunkWords: chunkWordsFor(spillBytes),
+      ...(opts.frontierSpillParent !== undefined ? { spillParent: opts.frontierSpillParent } : {}),
+    })
     this.of = new ObjectFrontier(lifo)
     this.frontier = this.vectors ? this.vf : this.of
   }
@@ -269,12 +286,16 @@ class Search {
   /** Works until the search ends (returns its result) or until the clock passes `until`. */
   run(until: number): ExploreResult | undefined {
     if (this.done) return this.done
+    let ended = true
     try {
       if (!this.started) {
         this.started = true
         this.begin()
       }
-      if (this.expand(until)) return undefined
+      if (this.expand(until)) {
+        ended = false
+        return undefined
+      }
       this.done =
         this.cutByDepth ? { verdict: 'limit', limit: 'max-depth', stats: this.stats(true) } : { verdict: 'holds', stats: this.stats(true) }
     } catch (e) {
@@ -288,6 +309,9 @@ class Search {
       } else {
         throw this.contractError(e)
       }
+    } finally {
+      // whatever ends the search (a verdict, a limit, an error) removes the spilled frontier
+      if (ended) this.vf.dispose()
     }
     return this.done
   }
@@ -478,7 +502,9 @@ class Search {
     if (this.opts.interrupted?.()) throw new Stop('interrupted')
     const mem = memoryExhausted(this.memoryLimit)
     if (mem !== undefined) {
-      throw new Stop('memory', mem === 'heap' ? 'the JavaScript heap is near its limit' : `resident memory reached ${mib(this.memoryLimit)}`)
+      const why = mem === 'heap' ? 'the JavaScript heap is near its limit' : `resident memory reached ${mib(this.memoryLimit)}`
+      const failure = this.vf.spillFailure
+      throw new Stop('memory', failure === undefined ? why : `${why} (the frontier could not spill to disk: ${failure})`)
     }
     if (this.opts.onProgress && now >= this.nextReport) {
       this.nextReport = now + this.progressEvery
@@ -502,6 +528,8 @@ class Search {
       bytesPerState: distinct > 0 ? (this.visited.bytes + this.log.bytes) / distinct : 0,
       peakBytesPerState: distinct > 0 ? this.peakHeld / distinct : 0,
       peakRssBytes: this.peakRss,
+      frontierSpilledBytes: this.vf.spilledBytes,
+      frontierDiskPeakBytes: this.vf.peakDiskBytes,
       collisionProbability: (distinct * Math.max(0, this.generated - distinct)) / 2 ** 64,
       coverage: this.coverage.report(),
       measures: this.measures.map(([name], i) => ({

@@ -1,9 +1,11 @@
 /**
  * The explorer's frontier: states waiting to be expanded, with their id and depth.
  * `ObjectFrontier` holds state objects; `VectorFrontier` holds state vectors (codec.ts)
- * in one growing Int32Array, so that a large frontier costs the garbage collector
- * nothing. Both serve as a FIFO (BFS) or a stack (DFS).
+ * in chunks of int32 words, so that a large frontier costs the garbage collector nothing,
+ * and spills chunks to disk past a threshold. Both serve as a FIFO (BFS) or a stack (DFS).
  */
+import { SpillFolder } from './spill.ts'
+
 export interface Frontier {
   readonly size: number
   /** Removes the next entry; `false` when empty. Its fields are then in `id`, `depth`. */
@@ -57,98 +59,238 @@ export class ObjectFrontier implements Frontier {
   }
 }
 
+/** A chunk of entries; `words` is undefined while the chunk is on disk, in `file`. */
+interface Chunk {
+  words: Int32Array | undefined
+  /** Size in words. */
+  readonly capacity: number
+  /** How many words hold entries (of the last chunk: the frontier's `end`). */
+  fill: number
+  file: string | undefined
+}
+
+export interface VectorFrontierOptions {
+  /** Words per chunk (default 2^22, 16 MiB). */
+  readonly chunkWords?: number
+  /** Resident bytes past which full chunks are written to disk (default: never). */
+  readonly spillBytes?: number
+  /** Where the folder of spilled chunks is made (default: the system's temporary folder). */
+  readonly spillParent?: string
+}
+
+export const DEFAULT_CHUNK_WORDS = 1 << 22
+const MIN_CHUNK_WORDS = 1 << 8
+
 /**
- * Entries are [id, depth, length, ...words] in a list of fixed-size chunks (an entry never
- * spans two chunks), so the frontier grows and shrinks without copying: a FIFO drops a
- * chunk once it has been read, a stack drops the chunks above its top. `take` copies the
- * words into `current`.
+ * Chunks of about a quarter of a spill threshold (1 KiB to 16 MiB): a few chunks fit under
+ * it, so that most of it stays in use. Any threshold of 64 MiB or more gets the default.
+ */
+export function chunkWordsFor(spillBytes: number): number {
+  return Math.min(DEFAULT_CHUNK_WORDS, Math.max(MIN_CHUNK_WORDS, Math.floor(spillBytes / 16)))
+}
+
+const EMPTY = new Int32Array(0)
+
+/**
+ * State vectors in a list of fixed-size chunks (an entry never spans two chunks), so the
+ * frontier grows and shrinks without copying: a FIFO drops a chunk once it has been read,
+ * a stack drops its top chunk once it is empty. A FIFO entry is [id, depth, length,
+ * ...words], a stack entry [...words, id, depth, length] (read from its end). `take`
+ * copies the words into `current`.
+ *
+ * Past `spillBytes` of resident chunks, full chunks go to disk (`spill.ts`), as TLC's disk
+ * queue does: a FIFO writes out the chunks it will read last (never the one being read nor
+ * the one being written) and reads each back when its reader reaches it; a stack writes
+ * out its bottom chunks and reads each back when it shrinks to it. `bytes` counts only
+ * resident chunks; `dispose` removes whatever is still on disk.
  */
 export class VectorFrontier implements Frontier {
-  private static readonly CHUNK = 1 << 22
-  private chunks: Int32Array[] = []
-  /** How many words of each chunk hold entries (the last one: `end`). */
-  private fills: number[] = []
-  /** FIFO: read position in chunks[0]. */
-  private head = 0
-  /** Write position in the last chunk. */
+  private readonly chunkWords: number
+  private spillBytes: number
+  private readonly folder: SpillFolder
+  private chunks: Chunk[] = []
+  /** The last chunk's words and write position (of a stack: also its read position). */
+  private w: Int32Array = EMPTY
   private end = 0
-  /** Stack: offsets of the entries, one list per chunk. */
-  private offsets: number[][] = []
+  /** FIFO: the first chunk's words and read position. */
+  private r: Int32Array = EMPTY
+  private head = 0
   private count = 0
+  private resident = 0
+  private written = 0
+  private onDisk = 0
+  private peakOnDisk = 0
+  /** Why writing to disk failed (spilling then stops; the memory cap still ends the search). */
+  spillFailure: string | undefined = undefined
   id = 0
   depth = 0
   current = new Int32Array(256)
   currentLength = 0
 
-  constructor(private readonly lifo: boolean) {}
+  constructor(
+    private readonly lifo: boolean,
+    opts: VectorFrontierOptions = {},
+  ) {
+    this.chunkWords = opts.chunkWords ?? DEFAULT_CHUNK_WORDS
+    this.spillBytes = opts.spillBytes ?? Infinity
+    this.folder = new SpillFolder(opts.spillParent)
+  }
 
   get size(): number {
     return this.count
   }
 
+  /** Bytes of the chunks in memory. */
   get bytes(): number {
-    return this.chunks.reduce((n, c) => n + c.byteLength, 0)
+    return this.resident
+  }
+
+  /** Bytes written to disk so far. */
+  get spilledBytes(): number {
+    return this.written
+  }
+
+  /** The most bytes held on disk at once. */
+  get peakDiskBytes(): number {
+    return this.peakOnDisk
+  }
+
+  /** The folder of spilled chunks while it exists. */
+  get spillFolder(): string | undefined {
+    return this.folder.path
   }
 
   push(words: Int32Array, len: number, id: number, depth: number): void {
     const need = len + 3
-    let last = this.chunks[this.chunks.length - 1]
-    if (last === undefined || this.end + need > last.length) {
-      if (last !== undefined) this.fills[this.fills.length - 1] = this.end
-      last = new Int32Array(Math.max(VectorFrontier.CHUNK, need))
-      this.chunks.push(last)
-      this.fills.push(0)
-      this.offsets.push([])
-      this.end = 0
+    if (this.end + need > this.w.length) this.startChunk(need)
+    const w = this.w
+    const e = this.end
+    if (this.lifo) {
+      w.set(words.subarray(0, len), e)
+      w[e + len] = id
+      w[e + len + 1] = depth
+      w[e + len + 2] = len
+    } else {
+      w[e] = id
+      w[e + 1] = depth
+      w[e + 2] = len
+      w.set(words.subarray(0, len), e + 3)
     }
-    if (this.lifo) this.offsets[this.offsets.length - 1]!.push(this.end)
-    last[this.end] = id
-    last[this.end + 1] = depth
-    last[this.end + 2] = len
-    last.set(words.subarray(0, len), this.end + 3)
-    this.end += need
-    this.fills[this.fills.length - 1] = this.end
+    this.end = e + need
     this.count++
   }
 
   take(): boolean {
     if (this.count === 0) return false
-    let chunk: Int32Array
+    let c: Int32Array
     let at: number
+    let len: number
     if (this.lifo) {
-      while (this.offsets[this.offsets.length - 1]!.length === 0) {
-        this.chunks.pop()
-        this.fills.pop()
-        this.offsets.pop()
-      }
-      chunk = this.chunks[this.chunks.length - 1]!
-      at = this.offsets[this.offsets.length - 1]!.pop()!
+      while (this.end === 0) this.dropTop()
+      c = this.w
+      const e = this.end
+      len = c[e - 1]!
+      this.depth = c[e - 2]!
+      this.id = c[e - 3]!
+      at = e - 3 - len
       this.end = at
-      this.fills[this.fills.length - 1] = at
     } else {
-      while (this.head >= this.fills[0]!) {
-        this.chunks.shift()
-        this.fills.shift()
-        this.offsets.shift()
-        this.head = 0
-      }
-      chunk = this.chunks[0]!
-      at = this.head
+      while (this.head >= (this.chunks.length === 1 ? this.end : this.chunks[0]!.fill)) this.dropFirst()
+      c = this.r
+      const h = this.head
+      this.id = c[h]!
+      this.depth = c[h + 1]!
+      len = c[h + 2]!
+      at = h + 3
+      this.head = at + len
     }
-    this.id = chunk[at]!
-    this.depth = chunk[at + 1]!
-    const len = chunk[at + 2]!
     if (len > this.current.length) this.current = new Int32Array(len * 2)
-    this.current.set(chunk.subarray(at + 3, at + 3 + len))
+    this.current.set(c.subarray(at, at + len))
     this.currentLength = len
-    if (!this.lifo) this.head = at + 3 + len
-    this.count--
-    if (this.count === 0) {
-      this.chunks = []
-      this.fills = []
-      this.offsets = []
-      this.head = this.end = 0
-    }
+    if (--this.count === 0) this.clear()
     return true
+  }
+
+  /** Empties the frontier and removes its files from disk. */
+  dispose(): void {
+    this.clear()
+    this.count = 0
+    this.onDisk = 0
+    this.folder.dispose()
+  }
+
+  private startChunk(need: number): void {
+    const last = this.chunks[this.chunks.length - 1]
+    if (last !== undefined) last.fill = this.end
+    const capacity = Math.max(this.chunkWords, need)
+    const words = new Int32Array(capacity)
+    this.chunks.push({ words, capacity, fill: 0, file: undefined })
+    this.w = words
+    this.end = 0
+    if (this.chunks.length === 1) {
+      this.r = words
+      this.head = 0
+    }
+    this.resident += capacity * 4
+    if (this.resident > this.spillBytes) this.spill()
+  }
+
+  /** Writes chunks out until the resident ones fit under `spillBytes` (or none is left to write). */
+  private spill(): void {
+    const last = this.chunks.length - 1
+    if (this.lifo) {
+      for (let i = 0; i < last && this.resident > this.spillBytes; i++) this.writeOut(this.chunks[i]!)
+    } else {
+      for (let i = last - 1; i >= 1 && this.resident > this.spillBytes; i--) this.writeOut(this.chunks[i]!)
+    }
+  }
+
+  private writeOut(c: Chunk): void {
+    if (c.words === undefined) return
+    try {
+      c.file = this.folder.write(c.words, c.fill)
+    } catch (e) {
+      this.spillFailure = (e as Error).message.split('\n')[0]
+      this.spillBytes = Infinity
+      return
+    }
+    c.words = undefined
+    this.resident -= c.capacity * 4
+    this.written += c.fill * 4
+    this.onDisk += c.fill * 4
+    if (this.onDisk > this.peakOnDisk) this.peakOnDisk = this.onDisk
+  }
+
+  private readIn(c: Chunk): Int32Array {
+    if (c.words !== undefined) return c.words
+    const words = new Int32Array(c.capacity)
+    this.folder.read(c.file!, words, c.fill)
+    c.words = words
+    c.file = undefined
+    this.resident += c.capacity * 4
+    this.onDisk -= c.fill * 4
+    return words
+  }
+
+  /** FIFO: the first chunk has been read; the next one is read from now on. */
+  private dropFirst(): void {
+    this.resident -= this.chunks.shift()!.capacity * 4
+    this.r = this.readIn(this.chunks[0]!)
+    this.head = 0
+  }
+
+  /** Stack: the top chunk is empty; the one below is the top from now on. */
+  private dropTop(): void {
+    this.resident -= this.chunks.pop()!.capacity * 4
+    const top = this.chunks[this.chunks.length - 1]!
+    this.w = this.readIn(top)
+    this.end = top.fill
+  }
+
+  private clear(): void {
+    this.chunks = []
+    this.w = this.r = EMPTY
+    this.end = this.head = 0
+    this.resident = 0
   }
 }

@@ -16,6 +16,13 @@ export function defaultMemoryLimitBytes(): number {
   return Math.floor(totalmem() * DEFAULT_MEMORY_FRACTION)
 }
 
+/** Of the memory cap, what a frontier of state vectors keeps in memory before it spills to disk. */
+export const DEFAULT_FRONTIER_FRACTION = 0.25
+
+export function defaultFrontierMemoryBytes(memoryLimitBytes: number): number {
+  return Math.floor(memoryLimitBytes * DEFAULT_FRONTIER_FRACTION)
+}
+
 const heapLimit = getHeapStatistics().heap_size_limit
 /** V8 aborts when its garbage collector cannot free enough near the limit: stop well before. */
 const HEAP_FRACTION = 0.75

@@ -8,7 +8,7 @@ import { modelFilePath } from '../checker/load.ts'
 import { defaultMemoryLimitBytes, parseMemorySize } from '../checker/memory.ts'
 import type { ModelFactory, Params } from '../checker/model.ts'
 import { formatParams, paramsToJson, resolveMutations, resolveParams } from '../checker/params.ts'
-import { int, mib, prob, secs, table } from './format.ts'
+import { byteSize, int, mib, prob, secs, table } from './format.ts'
 import { printCounterexample, printCoverage } from './counterexample.ts'
 import { integerOption, modelFromArgs, optionalNumber } from './model-option.ts'
 import { whileInterruptible } from './signals.ts'
@@ -27,6 +27,7 @@ export interface CheckCliOptions extends LivenessCliOptions {
   readonly maxDepth?: string
   readonly timeLimit?: string
   readonly memoryLimit?: string
+  readonly frontierMemory?: string
   readonly traceOut?: string
   readonly json?: string
   readonly witnessDir?: string
@@ -47,6 +48,7 @@ export async function checkCommand(modelName: string | undefined, o: CheckCliOpt
   const maxStates = o.maxStates === undefined ? {} : { maxStates: integerOption(o.maxStates, '--max-states', 1, 2 ** 32) }
   const maxDepth = o.maxDepth === undefined ? {} : { maxDepth: integerOption(o.maxDepth, '--max-depth', 0, 2 ** 31) }
   const memoryLimitBytes = memoryLimitOption(o.memoryLimit)
+  const frontierMemory = o.frontierMemory === undefined ? {} : { frontierMemoryBytes: sizeOption(o.frontierMemory, '--frontier-memory') }
   const liveness = livenessRequest(o)
   // every output path is checked before the search: a finished run is never lost
   if (o.traceOut !== undefined) assertWritableFile(o.traceOut, '--trace-out')
@@ -71,6 +73,7 @@ export async function checkCommand(modelName: string | undefined, o: CheckCliOpt
       ...maxDepth,
       ...optionalNumber('timeLimitSec', o.timeLimit, '--time-limit'),
       memoryLimitBytes,
+      ...frontierMemory,
       interrupted,
       onProgress: (s) => progress.report(s),
       progressEveryMs: progress.everyMs,
@@ -121,9 +124,12 @@ export function defaultTracePath(factory: ModelFactory, params: Params, mutation
 }
 
 export function memoryLimitOption(raw: string | undefined): number {
-  if (raw === undefined) return defaultMemoryLimitBytes()
+  return raw === undefined ? defaultMemoryLimitBytes() : sizeOption(raw, '--memory-limit')
+}
+
+function sizeOption(raw: string, name: string): number {
   const bytes = parseMemorySize(raw)
-  if (bytes === undefined) throw new InputError(`--memory-limit: expected a size such as 4G, 512M or 50%, got '${raw}'`)
+  if (bytes === undefined) throw new InputError(`${name}: expected a size such as 4G, 512M or 50%, got '${raw}'`)
   return bytes
 }
 
@@ -155,9 +161,21 @@ export function limitText(r: Extract<ExploreResult, { verdict: 'limit' }>): stri
 }
 
 export function printStats(s: ExploreStats): void {
+  const spilled = s.frontierSpilledBytes > 0
   console.log(
     table(
-      ['distinct', 'generated', 'diameter', 'seconds', 'states/s', 'bytes/state', 'peak bytes/state', 'peak RSS', 'collision prob.'],
+      [
+        'distinct',
+        'generated',
+        'diameter',
+        'seconds',
+        'states/s',
+        'bytes/state',
+        'peak bytes/state',
+        'peak RSS',
+        ...(spilled ? ['frontier spilled (most on disk)'] : []),
+        'collision prob.',
+      ],
       [
         [
           int(s.distinct),
@@ -168,6 +186,7 @@ export function printStats(s: ExploreStats): void {
           s.bytesPerState.toFixed(1),
           s.peakBytesPerState.toFixed(1),
           mib(s.peakRssBytes),
+          ...(spilled ? [`${byteSize(s.frontierSpilledBytes)} (${byteSize(s.frontierDiskPeakBytes)})`] : []),
           prob(s.collisionProbability),
         ],
       ],
