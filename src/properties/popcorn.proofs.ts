@@ -32,6 +32,8 @@ const mmap = { ...ci, ...coarseLock, ops: 2, mapped: 1, mmap: true, write: false
 const retrieval3 = { ...fault, ...coarseLock, kernels: 3, populated: 1 }
 /** Both threads start on kernel 0, so a migration goes to a kernel new to the group (group retrieval's JOIN round), then exit. */
 const retrievalMigrate = { ...migrate, shadowExitSavesMm: true, spread: false }
+/** Finding 8: 3 kernels, page 0 on kernel 0; each thread reads or migrates twice, then exits. */
+const exitInFlight = { ...ci, ...coarseLock, kernels: 3, pages: 1, mapped: 1, populated: 1, ops: 2, write: false, migrate: true, exitLock: true, shadowExitSavesMm: true }
 const RETRIEVAL_VARIANTS = ['ring', 'ring-all', 'group'] as const
 
 const both = ['ci', 'full'] as const
@@ -115,7 +117,7 @@ export const popcornProofs: readonly ProofEntry[] = [
   },
   { id: 'popcorn/migrate', model: 'popcorn', params: { ...migrate, shadowExitSavesMm: true }, expect: { holds: true }, suites: both },
   { id: 'popcorn/migrate/back', model: 'popcorn', params: migrateBack, expect: { holds: true }, suites: both },
-  // Finding 8's fix (the finding itself needs 3 kernels; see popcorn/exit/inFlight below)
+  // Finding 8's fix (the finding itself needs 3 kernels; see popcorn/exit/inFlight/migrateLock below)
   { id: 'popcorn/migrate/migrateLock', model: 'popcorn', params: { ...migrate, shadowExitSavesMm: true, migrateLock: true }, expect: { holds: true }, suites: both },
   { id: 'popcorn/migrate/back/migrateLock', model: 'popcorn', params: { ...migrateBack, migrateLock: true }, expect: { holds: true }, suites: both },
   {
@@ -225,6 +227,16 @@ export const popcornProofs: readonly ProofEntry[] = [
   ),
   // larger configurations: 3 kernels, longer programs
   { id: 'popcorn/fault/3kernels', model: 'popcorn', params: { ...fault, ...finest, kernels: 3, requestLock: true }, expect: { holds: true }, suites: ['full'] },
+  // Finding 8 (README): with 3 kernels the member count misses a task whose MIGRATE is in
+  // flight (found by simulation, traces/popcorn.exit.inFlight*.sim.itf.json); its fix on the
+  // whole space of the smaller configuration (4 million states: the longest entry)
+  {
+    id: 'popcorn/exit/inFlight/migrateLock',
+    model: 'popcorn',
+    params: { ...exitInFlight, migrateLock: true },
+    expect: { holds: true },
+    suites: ['full'],
+  },
   {
     id: 'popcorn/migrate/3kernels',
     model: 'popcorn',
