@@ -96,7 +96,7 @@ export interface ExploreStats {
    */
   peakBytesPerState: number
   peakRssBytes: number
-  /** Bytes of frontier the search wrote to disk (0: the frontier stayed in memory). */
+  /** Bytes of frontier the search wrote to disk, deflated (0: the frontier stayed in memory). */
   frontierSpilledBytes: number
   /** The most bytes of frontier the search held on disk at once. */
   frontierDiskPeakBytes: number

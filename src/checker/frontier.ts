@@ -4,7 +4,7 @@
  * in chunks of int32 words, so that a large frontier costs the garbage collector nothing,
  * and spills chunks to disk past a threshold. Both serve as a FIFO (BFS) or a stack (DFS).
  */
-import { SpillFolder } from './spill.ts'
+import { SpillFolder, type SpilledChunk } from './spill.ts'
 
 export interface Frontier {
   readonly size: number
@@ -59,14 +59,14 @@ export class ObjectFrontier implements Frontier {
   }
 }
 
-/** A chunk of entries; `words` is undefined while the chunk is on disk, in `file`. */
+/** A chunk of entries; `words` is undefined while the chunk is on disk. */
 interface Chunk {
   words: Int32Array | undefined
   /** Size in words. */
   readonly capacity: number
   /** How many words hold entries (of the last chunk: the frontier's `end`). */
   fill: number
-  file: string | undefined
+  disk: SpilledChunk | undefined
 }
 
 export interface VectorFrontierOptions {
@@ -145,7 +145,7 @@ export class VectorFrontier implements Frontier {
     return this.resident
   }
 
-  /** Bytes written to disk so far. */
+  /** Bytes written to disk so far (deflated). */
   get spilledBytes(): number {
     return this.written
   }
@@ -224,7 +224,7 @@ export class VectorFrontier implements Frontier {
     if (last !== undefined) last.fill = this.end
     const capacity = Math.max(this.chunkWords, need)
     const words = new Int32Array(capacity)
-    this.chunks.push({ words, capacity, fill: 0, file: undefined })
+    this.chunks.push({ words, capacity, fill: 0, disk: undefined })
     this.w = words
     this.end = 0
     if (this.chunks.length === 1) {
@@ -248,7 +248,7 @@ export class VectorFrontier implements Frontier {
   private writeOut(c: Chunk): void {
     if (c.words === undefined) return
     try {
-      c.file = this.folder.write(c.words, c.fill)
+      c.disk = this.folder.write(c.words, c.fill)
     } catch (e) {
       this.spillFailure = (e as Error).message.split('\n')[0]
       this.spillBytes = Infinity
@@ -256,19 +256,19 @@ export class VectorFrontier implements Frontier {
     }
     c.words = undefined
     this.resident -= c.capacity * 4
-    this.written += c.fill * 4
-    this.onDisk += c.fill * 4
+    this.written += c.disk.bytes
+    this.onDisk += c.disk.bytes
     if (this.onDisk > this.peakOnDisk) this.peakOnDisk = this.onDisk
   }
 
   private readIn(c: Chunk): Int32Array {
     if (c.words !== undefined) return c.words
     const words = new Int32Array(c.capacity)
-    this.folder.read(c.file!, words, c.fill)
+    this.folder.read(c.disk!.file, words, c.fill)
+    this.onDisk -= c.disk!.bytes
     c.words = words
-    c.file = undefined
+    c.disk = undefined
     this.resident += c.capacity * 4
-    this.onDisk -= c.fill * 4
     return words
   }
 
