@@ -231,6 +231,18 @@ export const popcornProofs: readonly ProofEntry[] = [
   // flight (found by simulation, traces/popcorn.exit.inFlight*.sim.itf.json); its fix on the
   // whole space of the smaller configuration (4 million states: the longest entry)
   {
+    id: 'popcorn/exit/inFlight',
+    model: 'popcorn',
+    params: exitInFlight,
+    expect: {
+      violates: 'noLostMapping',
+      finding:
+        'the remote-member count (000 5.5, Table 6.1) misses a task whose MIGRATE is in flight: its source has only its shadow, its ' +
+        'destination has not created it yet, so the exiting task decides it is the last member and its do_exit tears the group down',
+    },
+    suites: ['full'],
+  },
+  {
     id: 'popcorn/exit/inFlight/migrateLock',
     model: 'popcorn',
     params: { ...exitInFlight, migrateLock: true },
