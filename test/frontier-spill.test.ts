@@ -5,6 +5,7 @@
  * however it ends.
  */
 import { fc, test as prop } from '@fast-check/vitest'
+import { spawn } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -14,7 +15,7 @@ import { chunkWordsFor, VectorFrontier } from '../src/checker/frontier.ts'
 import { builtinModel } from '../src/checker/load.ts'
 import type { AnyModel } from '../src/checker/model.ts'
 import { resolveParams } from '../src/checker/params.ts'
-import { expectBadInput, runCli } from './cli-run.ts'
+import { BIN, expectBadInput, plainEnv, runCli } from './cli-run.ts'
 
 const parents: string[] = []
 /** A fresh folder for the frontier's own temporary folder, so that a test sees all it leaves. */
@@ -259,4 +260,34 @@ describe('rkcheck check --frontier-memory', () => {
   test('a malformed size is bad input', () => {
     expectBadInput(runCli(parent(), ['check', 'ticket', '--frontier-memory', 'lots']), /--frontier-memory: expected a size/)
   })
+})
+
+describe('rkcheck check stopped by signals while its frontier is on disk', () => {
+  /** Starts a search that spills into TMPDIR=`tmp`, sends `signals` once a spill folder is there; the exit code. */
+  async function stopWhileSpilling(tmp: string, signals: number): Promise<number | null> {
+    const args = ['check', 'lamport', '-p', 'kernels=3', '-p', 'pages=2', '-p', 'atomicTimestamp=true', '--frontier-memory', '64K']
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: tmp, env: { ...plainEnv(), TMPDIR: tmp } })
+    child.stdout.resume()
+    child.stderr.resume()
+    const exited = new Promise<number | null>((done) => child.on('exit', done))
+    for (let tries = 0; !readdirSync(tmp).some((f) => f.startsWith('rkcheck-frontier-')) && tries < 600; tries++) {
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    expect(readdirSync(tmp).some((f) => f.startsWith('rkcheck-frontier-'))).toBe(true)
+    child.kill('SIGINT')
+    if (signals === 2) {
+      await new Promise((r) => setTimeout(r, 50))
+      child.kill('SIGINT')
+    }
+    return exited
+  }
+
+  test('one SIGINT: verdict limit, exit 3, the folder removed; two: exit 130, the folder removed', async () => {
+    const once = parent()
+    expect(await stopWhileSpilling(once, 1)).toBe(3)
+    expect(readdirSync(once).filter((f) => f.startsWith('rkcheck-frontier-'))).toEqual([])
+    const twice = parent()
+    expect(await stopWhileSpilling(twice, 2)).toBe(130)
+    expect(readdirSync(twice).filter((f) => f.startsWith('rkcheck-frontier-'))).toEqual([])
+  }, 120_000)
 })
