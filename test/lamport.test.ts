@@ -1,30 +1,16 @@
 import { describe, expect, test } from 'vitest'
-import { fingerprintHex } from '../src/checker/fingerprint.ts'
 import type { AnyModel } from '../src/checker/model.ts'
 import { resolveTypedParams } from '../src/checker/params.ts'
 import { lamport } from '../src/registry/lamport.ts'
 import { type LamportState } from '../src/model/lamport.ts'
+import { endStates as allEndStates } from './end-states.ts'
 
 function model(params: Record<string, number | boolean | string>, mutations: string[] = []): AnyModel {
   return lamport.create(resolveTypedParams(lamport, params), new Set(mutations))
 }
 
 /** Every reachable end state, message counters included (no view, no merging by view). */
-function endStates(m: AnyModel): LamportState[] {
-  const seen = new Set<string>()
-  const ends: LamportState[] = []
-  const stack = [...m.init()]
-  while (stack.length > 0) {
-    const s = stack.pop()
-    const fp = fingerprintHex(s)
-    if (seen.has(fp)) continue
-    seen.add(fp)
-    const acts = m.actions(s)
-    if (acts.length === 0) ends.push(s as LamportState)
-    for (const a of acts) stack.push(m.next(s, a))
-  }
-  return ends
-}
+const endStates = (m: AnyModel): LamportState[] => allEndStates<LamportState>(m)
 
 describe('lamport message cost', () => {
   for (const K of [2, 3, 4]) {

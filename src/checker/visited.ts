@@ -1,3 +1,10 @@
+/** The slots of a new open-addressing table: a power of two, at least 16 and `initial`. */
+export function tableSlots(initial: number): number {
+  let cap = 16
+  while (cap < initial) cap *= 2
+  return cap
+}
+
 /**
  * The visited set: 64-bit fingerprints (two int32 lanes) in one open-addressing table
  * with linear probing, doubled when three quarters full. The all-zero fingerprint marks
@@ -10,8 +17,7 @@ export class FingerprintSet {
   private growAt: number
 
   constructor(initialCapacity = 1 << 12) {
-    let cap = 16
-    while (cap < initialCapacity) cap *= 2
+    const cap = tableSlots(initialCapacity)
     this.table = new Int32Array(cap * 2)
     this.mask = cap - 1
     this.growAt = Math.floor(cap * 0.75)

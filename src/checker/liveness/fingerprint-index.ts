@@ -1,3 +1,5 @@
+import { tableSlots } from '../visited.ts'
+
 /**
  * Fingerprint -> state id, for the liveness graph: the explorer's visited set says only
  * whether a fingerprint was seen; the graph needs the id of the state a step leads to.
@@ -11,8 +13,7 @@ export class FingerprintIndex {
   private growAt: number
 
   constructor(initialCapacity = 1 << 12) {
-    let cap = 16
-    while (cap < initialCapacity) cap *= 2
+    const cap = tableSlots(initialCapacity)
     this.table = FingerprintIndex.empty(cap)
     this.mask = cap - 1
     this.growAt = Math.floor(cap * 0.75)
