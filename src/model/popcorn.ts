@@ -54,7 +54,7 @@ import { bit, bitsOf, popConfig, type PopConfig, type PopParams } from './popcor
 import { emptyMm, noMapping } from './popcorn/address-space.ts'
 import { choices, doLockStep, doStep, ownStep, sendOne, start, taskLockStep, type Choice } from './popcorn/operations.ts'
 import { handle, messageLabel } from './popcorn/handlers.ts'
-import { resume } from './popcorn/tasks.ts'
+import { handingOver, resume } from './popcorn/tasks.ts'
 import { lockSite } from './popcorn/lock-site.ts'
 import { initialMembers, retrievalKinds } from './popcorn/retrieval.ts'
 import { NO_PTE, POP_MSG_KINDS, PROT_RW, type Mm, type PopMsg, type PopMsgKind, type PopState, type Task } from './popcorn/state.ts'
@@ -156,7 +156,7 @@ export function popcornRules(p: PopParams, mutations: ReadonlySet<string>): Mode
       const out: PopAction[] = []
       s.tasks.forEach((t, task) => {
         if (t.tg < 0 || t.op === 'gone') return
-        if (s.kernels[t.at]!.tasks[task] !== 'live' && !(t.op === 'exit' && t.phase === 'releasing') && !migratingUnderLock(t)) return
+        if (s.kernels[t.at]!.tasks[task] !== 'live' && !(t.op === 'exit' && t.phase === 'releasing') && !handingOver(t)) return
         const at = t.at
         if (t.outTo !== 0) {
           out.push({ type: 'send', task, at, to: bitsOf(t.outTo)[0]!, kind: t.out[0]!.kind })
@@ -213,9 +213,6 @@ export function popcornRules(p: PopParams, mutations: ReadonlySet<string>): Mode
       fifoChannelMessages(s.net, t.net, (k) => `kernel ${k}`, (m) => messageLabel(m)),
   }
 }
-
-/** `migrateLock`: a task that has left its source kernel still releases the heavy lock from there. */
-const migratingUnderLock = (t: Task): boolean => t.op === 'migrate' && t.lock.phase !== 'idle'
 
 const isLockMsg = (m: PopMsg): m is Extract<PopMsg, { kind: 'REQUEST' | 'ACK' | 'RELEASE' }> =>
   m.kind === 'REQUEST' || m.kind === 'ACK' || m.kind === 'RELEASE'

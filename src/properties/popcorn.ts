@@ -8,6 +8,7 @@ import { HEAVY } from '../model/popcorn/lamport-queues.ts'
 import { finished, quiescent, type PopAction } from '../model/popcorn.ts'
 import type { PopConfig } from '../model/popcorn/config.ts'
 import { ownerOf } from '../model/popcorn/address-space.ts'
+import { handingOver } from '../model/popcorn/tasks.ts'
 import { PROT_NONE, PROT_RW, type Mm, type PopState } from '../model/popcorn/state.ts'
 
 type Copy = { readonly k: number; readonly mm: Mm }
@@ -213,8 +214,7 @@ export function popcornInvariants(c: PopConfig) {
       if (running.length > 1) return `task ${i} executes on kernels ${running.join(' and ')}`
       if (running.length === 0 && !inFlight) return `task ${i} executes nowhere and is not migrating`
       // under `migrateLock` the source keeps the task (t.at) until the lock is released
-      const handingOver = t.op === 'migrate' && t.lock.phase !== 'idle'
-      if (running.length === 1 && running[0] !== t.at && !handingOver) return `task ${i} executes on kernel ${running[0]} but is placed on kernel ${t.at}`
+      if (running.length === 1 && running[0] !== t.at && !handingOver(t)) return `task ${i} executes on kernel ${running[0]} but is placed on kernel ${t.at}`
       const here = running[0] ?? t.at
       for (let k = 0; k < c.K; k++) {
         if (k === here) continue

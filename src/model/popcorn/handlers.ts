@@ -45,13 +45,11 @@ export function handle(d: D, c: PopConfig, site: LockSite<PopState, LockRes, Pop
       send(d.net, to, from, { kind: 'MODIFIED', task: m.task })
       return
     case 'MODIFIED':
+    case 'ARRIVED':
       d.tasks[m.task]!.wait &= ~bit(from)
       return
     case 'MIGRATE':
       arrive(d, c, to, from, m.task)
-      return
-    case 'ARRIVED':
-      d.tasks[m.task]!.wait &= ~bit(from)
       return
     case 'EXIT':
       if (d.kernels[to]!.tasks[m.task] === 'shadow') d.kernels[to]!.tasks[m.task] = 'wakeExit'

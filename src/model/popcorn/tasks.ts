@@ -27,6 +27,9 @@ type D = Draft<PopState>
 
 const executing = (p: Presence): boolean => p === 'live' || p === 'wakeMigrate'
 
+/** `migrateLock`: task t has left its source kernel (`t.at`) and still holds, or releases, the heavy lock there. */
+export const handingOver = (t: Task): boolean => t.op === 'migrate' && t.lock.phase !== 'idle'
+
 /** Members of process tg executing on kernel k, but `except`. */
 export function localMembers(s: PopState, c: PopConfig, k: number, tg: number, except = -1): number {
   let n = 0
