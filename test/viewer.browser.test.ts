@@ -154,6 +154,29 @@ describe.skipIf(!haveBrowser)('viewer page in headless Chromium', () => {
     expect(await text(p, '#layout-toggle')).toBe('show the time axis (t)')
   })
 
+  test('a kept lasso: its cycle marked from the loop state, the property and the cycle named once', async () => {
+    // the first kept liveness counterexample (which one depends on the models)
+    const file = readdirSync('traces')
+      .filter((f) => f.endsWith('.itf.json'))
+      .map((f) => `traces/${f}`)
+      .find((f) => JSON.parse(readFileSync(f, 'utf8')).loop !== undefined)!
+    expect(file).toBeDefined()
+    const raw = JSON.parse(readFileSync(file, 'utf8'))
+    const trace = parseItf(readFileSync(file, 'utf8'), file)
+    const n = trace.steps.length - 1
+    const p = await page(file, 'lasso')
+    expect(await p.locator('svg .loopmark').count()).toBe(1)
+    expect(await p.locator('svg .looptext').textContent()).toBe(`cycle to ${raw.loop}`)
+    expect(await p.locator('svg .row.cycle').count()).toBe(n + 1 - raw.loop)
+    await p.keyboard.press('End')
+    expect(await text(p, '#step-meta')).toContain('in the cycle')
+    const shown = await text(p, '#violation')
+    expect(shown.startsWith(`✗ ${trace.meta.property}`)).toBe(true)
+    expect(shown).toContain(' violated by a lasso: ')
+    expect(shown.split(`states ${raw.loop}..${n} repeat forever`)).toHaveLength(2)
+    expect(shown).not.toContain('reproduced:')
+  })
+
   test('a trace timed by the executor: steps at their times, messages slanted by their transit (README screenshot)', async () => {
     // a fixed path: the page's title shows it, and the screenshot stays the same from run to run
     mkdirSync(join(tmpdir(), 'rkcheck-view'), { recursive: true })

@@ -180,6 +180,65 @@ describe('rkcheck view', () => {
     expect(data.messages).toEqual([])
   })
 
+  test("a model file's actors and message hints: a lifeline per actor, an arrow from each send to its delivery", () => {
+    // PING from the client to the server, PONG back, over FIFO channels read by the
+    // package's fifoChannelMessages; the second PONG received breaks the invariant
+    const model = join(dir, 'pingpong.ts')
+    writeFileSync(
+      model,
+      `import { defineModel, fifoChannelMessages, type Model, type StepMessages } from 'rkcheck'
+type State = { readonly channels: readonly (readonly string[])[]; readonly pings: number; readonly pongs: number }
+type Action = { readonly type: 'ping' | 'serve' | 'receive' }
+const node = (k: number): string => (k === 0 ? 'client' : 'server')
+const pingpong = (): Model<State, Action> => ({
+  name: 'pingpong',
+  init: () => [{ channels: [[], [], [], []], pings: 0, pongs: 0 }],
+  actions: (s) => [
+    ...(s.pings < 2 ? [{ type: 'ping' as const }] : []),
+    ...(s.channels[1]!.length > 0 ? [{ type: 'serve' as const }] : []),
+    ...(s.channels[2]!.length > 0 ? [{ type: 'receive' as const }] : []),
+  ],
+  next: (s, a) => {
+    const c = s.channels.map((x) => [...x])
+    if (a.type === 'ping') c[1]!.push('PING ' + s.pings)
+    if (a.type === 'serve') c[2]!.push(c[1]!.shift()!.replace('PING', 'PONG'))
+    if (a.type === 'receive') c[2]!.shift()
+    return { channels: c, pings: s.pings + (a.type === 'ping' ? 1 : 0), pongs: s.pongs + (a.type === 'receive' ? 1 : 0) }
+  },
+  actor: (a) => (a.type === 'serve' ? 'server' : 'client'),
+  messages: (s, _a, t): StepMessages => fifoChannelMessages(s, t, node, (m) => m),
+  invariants: { onePong: (s) => s.pongs < 2 || 'two PONGs received' },
+})
+export default defineModel({ name: 'pingpong', doc: 'ping-pong over FIFO channels', params: [], mutations: [], create: pingpong })
+`,
+    )
+    const trace = join(dir, 'pingpong.itf.json')
+    const checked = rk('check', '--model-file', model, '--trace-out', trace, '-q')
+    expect(checked.code, checked.err).toBe(1)
+    const page = join(dir, 'pingpong.html')
+    const r = rk('view', trace, '--out', page, '--model-file', model)
+    expect(r.code, r.err).toBe(0)
+    const data = JSON.parse(/<script id="trace-data" type="application\/json">(.*?)<\/script>/s.exec(readFileSync(page, 'utf8'))![1]!) as ViewData
+    expect(data.actors).toEqual(['client', 'server'])
+    expect(data.hinted).toBe(true)
+    expect(data.property).toBe('onePong')
+    // every step on its actor's lifeline, every message from its send to its delivery
+    const acts = data.steps.slice(1).map((s) => s.action!['type'] as string)
+    data.steps.slice(1).forEach((s, i) => expect(s.actor).toBe(acts[i] === 'serve' ? 'server' : 'client'))
+    const byLabel = Object.fromEntries(data.messages.map((m) => [m.label, m]))
+    expect(Object.keys(byLabel).sort()).toEqual(['PING 0', 'PING 1', 'PONG 0', 'PONG 1'])
+    for (const m of data.messages) {
+      const ping = m.label.startsWith('PING')
+      expect([m.from, m.to]).toEqual(ping ? ['client', 'server'] : ['server', 'client'])
+      expect(acts[m.sent - 1]).toBe(ping ? 'ping' : 'serve')
+      expect(acts[m.delivered! - 1]).toBe(ping ? 'serve' : 'receive')
+      expect(m.delivered!).toBeGreaterThan(m.sent)
+    }
+    // a PONG is sent by the step that delivered its PING
+    expect(byLabel['PONG 0']!.sent).toBe(byLabel['PING 0']!.delivered)
+    expect(byLabel['PONG 1']!.sent).toBe(byLabel['PING 1']!.delivered)
+  })
+
   test('a trace timed by the executor (replay --timed --trace-out) is drawn on its time axis', () => {
     const timed = join(dir, 'timed.itf.json')
     const r = rk('replay', resolve('traces/lamport.faithful.itf.json'), '--timed', '--trace-out', timed)

@@ -175,7 +175,11 @@
     if (!data.property) return `end of trace (${n} steps)`
     if (data.propertyKind === 'measure') return `witness: ${data.property} at state ${n}`
     if (data.property === 'deadlock' || data.propertyKind === 'deadlock') return `✗ deadlock at state ${n}: no action is enabled`
-    if (data.loop !== undefined) return `✗ ${data.property} violated by a lasso: states ${data.loop}..${n} repeat forever: ${violationText()}`
+    if (data.loop !== undefined) {
+      // the replay's own words name the property, its instance, the cycle and the fairness
+      const lasso = /^reproduced: (.* violated by a lasso: .*)$/.exec(data.verdict)
+      return lasso ? `✗ ${lasso[1]}` : `✗ ${data.property} violated by a lasso: states ${data.loop}..${n} repeat forever: ${violationText()}`
+    }
     const where = data.propertyKind === 'transition' ? `by step ${n}` : `at state ${n}`
     return `✗ ${data.property} (${data.propertyKind || 'invariant'}) violated ${where}: ${violationText()}`
   }
