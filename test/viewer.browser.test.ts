@@ -123,9 +123,9 @@ describe.skipIf(!haveBrowser)('viewer page in headless Chromium', () => {
     expect(file).toBeDefined()
     const trace = parseItf(readFileSync(file, 'utf8'), file)
     const p = await page(file, 'transition')
-    const data = JSON.parse((await p.locator('#trace-data').textContent()) ?? '') as { messages: { sent: number; delivered?: number }[] }
+    const data = JSON.parse((await p.locator('#trace-data').textContent()) ?? '') as { messages: { sent: number; delivered?: number; dropped?: number }[] }
     const drawn = data.messages.filter((m) => m.sent > 0)
-    expect(await p.locator('svg .msg.inflight').count()).toBe(drawn.filter((m) => m.delivered === undefined).length)
+    expect(await p.locator('svg .msg.inflight').count()).toBe(drawn.filter((m) => m.delivered === undefined && m.dropped === undefined).length)
     expect(await p.locator('svg .msg').count()).toBe(drawn.length)
     await p.keyboard.press('v')
     expect(await text(p, '#violation')).toContain(`${trace.meta.property} (transition) violated by step ${trace.steps.length - 1}`)
@@ -175,6 +175,19 @@ describe.skipIf(!haveBrowser)('viewer page in headless Chromium', () => {
     expect(shown).toContain(' violated by a lasso: ')
     expect(shown.split(`states ${raw.loop}..${n} repeat forever`)).toHaveLength(2)
     expect(shown).not.toContain('reproduced:')
+  })
+
+  test('a lost message: drawn to the step that lost it, ending in a cross; that step says so', async () => {
+    const p = await page('traces/tlb.liveness.dropIpiOnPreempt.itf.json', 'lost')
+    const data = JSON.parse((await p.locator('#trace-data').textContent()) ?? '') as { messages: { label: string; to: string; sent: number; dropped?: number }[] }
+    const lost = data.messages.filter((m) => m.dropped !== undefined)
+    expect(lost.length).toBeGreaterThan(0)
+    expect(await p.locator('svg .msg.lost').count()).toBe(lost.length)
+    expect(await p.locator('svg .msg.inflight').count()).toBe(0)
+    const m = lost[0]!
+    await p.locator(`svg .row[data-step="${m.dropped}"]`).click()
+    expect(await text(p, '#step-meta')).toContain(`loses ${m.label} to ${m.to} (sent at step ${m.sent})`)
+    expect(await p.locator('svg .msglabel.hl').allTextContents()).toContain(`${m.label} (lost at step ${m.dropped})`)
   })
 
   test('a trace timed by the executor: steps at their times, messages slanted by their transit (README screenshot)', async () => {

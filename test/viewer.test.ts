@@ -89,8 +89,8 @@ describe('tlb message hints', () => {
   /** Runs the model, each step taking the first enabled action the script's next entry accepts;
    * `initiator` takes vCPU 0's shootdown steps until it waits (pv-flush reads and exchanges a
    * byte per target first). */
-  const run = (params: Record<string, string | number | boolean>, script: (Pick | 'initiator')[]) => {
-    const model = tlb.create(resolveTypedParams(tlb, params), new Set())
+  const run = (params: Record<string, string | number | boolean>, script: (Pick | 'initiator')[], mutations: string[] = []) => {
+    const model = tlb.create(resolveTypedParams(tlb, params), new Set(mutations))
     const states: any[] = [model.init()[0]]
     const actions: Action[] = []
     const take = (pick: Pick): boolean => {
@@ -125,6 +125,24 @@ describe('tlb message hints', () => {
       { label: 'IPI: invalidate page 0', from: 'vCPU 0', to: 'vCPU 2', sent, delivered: actions.length },
     ])
     expect(chart.actors).toEqual(['vCPU 0', 'vCPU 1', 'vCPU 2'])
+  })
+
+  test('dropIpiOnPreempt: the IPI the host drops when it preempts its target is lost there, not in flight', () => {
+    const { chart, actions } = run({ scheme: 'ipi', V: 2, P: 2 }, [is('unmap', { page: 0 }), 'initiator', is('preempt', { vcpu: 1 })], ['dropIpiOnPreempt'])
+    const sent = actions.findIndex((a) => a.type === 'send') + 1
+    expect(chart.messages).toEqual([{ label: 'IPI: invalidate page 0', from: 'vCPU 0', to: 'vCPU 1', sent, dropped: actions.length }])
+    // the faithful host keeps it pending: still in flight after the same steps
+    const faithful = run({ scheme: 'ipi', V: 2, P: 2 }, [is('unmap', { page: 0 }), 'initiator', is('preempt', { vcpu: 1 })])
+    expect(faithful.chart.messages).toEqual([{ label: 'IPI: invalidate page 0', from: 'vCPU 0', to: 'vCPU 1', sent }])
+  })
+
+  test('the kept lasso of dropIpiOnPreempt: each IPI lost by the preemption of its target', () => {
+    const d = view('traces/tlb.liveness.dropIpiOnPreempt.itf.json')
+    expect(d.messages.length).toBeGreaterThan(0)
+    for (const m of d.messages) {
+      expect(m.delivered).toBeUndefined()
+      expect(d.steps[m.dropped!]!.action).toEqual({ type: 'preempt', vcpu: Number(m.to.replace('vCPU ', '')) })
+    }
   })
 
   test('shoot4u: one hypercall to the host, answered in the same step', () => {

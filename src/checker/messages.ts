@@ -30,6 +30,8 @@ export interface MessageDelivered {
 export interface StepMessages {
   readonly sent?: readonly MessageSent[]
   readonly delivered?: readonly MessageDelivered[]
+  /** Messages the step took off their channel without delivering them (lost, overwritten). */
+  readonly dropped?: readonly MessageDelivered[]
 }
 
 /**

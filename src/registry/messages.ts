@@ -16,7 +16,8 @@ export function lamportMessages(s: LamportState, _a: LamportAction, t: LamportSt
  * TLB shootdown: a shootdown IPI goes from vCPU 0 to each target and is delivered when the
  * target handles it; pv-flush's "flush before the next entry" goes to the host and is
  * delivered when the host resumes that vCPU and flushes; Shoot4U's hypercall goes to the
- * host and returns in the same step.
+ * host and returns in the same step. An IPI or a recorded flush cleared by any other step
+ * (an IPI dropped on preemption, a flush bit overwritten by the preempted flag) is lost.
  */
 export function tlbMessages(scheme: Scheme): (s: TlbState, a: TlbAction, t: TlbState) => StepMessages {
   const from = `vCPU ${INITIATOR}`
@@ -25,12 +26,13 @@ export function tlbMessages(scheme: Scheme): (s: TlbState, a: TlbAction, t: TlbS
     const delivered: MessageDelivered[] = []
     for (const v of bitsOf(t.ipi & ~s.ipi)) sent.push({ channel: `ipi ${v}`, from, to: `vCPU ${v}`, label: `IPI: invalidate page ${t.page}` })
     for (const v of bitsOf(t.deferred & ~s.deferred)) sent.push({ channel: `flush ${v}`, from, to: 'host', label: `flush vCPU ${v} before it runs` })
-    if (a.type === 'handleIpi') delivered.push({ channel: `ipi ${a.vcpu}` })
-    if (a.type === 'resume' && s.deferred & ~t.deferred & (1 << a.vcpu)) delivered.push({ channel: `flush ${a.vcpu}` })
+    const dropped: MessageDelivered[] = []
+    for (const v of bitsOf(s.ipi & ~t.ipi)) (a.type === 'handleIpi' && a.vcpu === v ? delivered : dropped).push({ channel: `ipi ${v}` })
+    for (const v of bitsOf(s.deferred & ~t.deferred)) (a.type === 'resume' && a.vcpu === v ? delivered : dropped).push({ channel: `flush ${v}` })
     if (a.type === 'send' && scheme === 'shoot4u') {
       sent.push({ channel: 'hypercall', from, to: 'host', label: `hypercall: invalidate page ${t.page}` })
       delivered.push({ channel: 'hypercall' })
     }
-    return { sent, delivered }
+    return { sent, delivered, dropped }
   }
 }

@@ -13,8 +13,10 @@ export interface ChartMessage {
   readonly to: string
   /** The step that sent it (0: before the trace began). */
   readonly sent: number
-  /** The step that delivered it; absent: still in flight at the end of the trace. */
+  /** The step that delivered it; absent (and not dropped): still in flight at the end of the trace. */
   readonly delivered?: number
+  /** The step that took it off its channel undelivered (a lost IPI, an overwritten flag). */
+  readonly dropped?: number
 }
 
 export interface Chart {
@@ -61,6 +63,7 @@ export function buildChart(model: AnyModel, states: readonly unknown[], actions:
     }
     // a step handles what was waiting before it sends; a message sent and delivered in the
     // same step (a synchronous call) is matched after the sends
+    for (const d of m.dropped ?? []) take(d.channel, d.index ?? 0, 'dropped', step)
     const later = (m.delivered ?? []).filter((d) => !deliver(d.channel, d.index ?? 0, step))
     for (const s of m.sent ?? []) send(s)
     for (const d of later) {
@@ -70,13 +73,16 @@ export function buildChart(model: AnyModel, states: readonly unknown[], actions:
     }
   })
 
-  function deliver(channel: string, index: number, step: number): boolean {
+  function take(channel: string, index: number, end: 'delivered' | 'dropped', step: number): boolean {
     const q = waiting.get(channel) ?? []
     const id = q[index]
     if (id === undefined) return false
     q.splice(index, 1)
-    messages[id]!.delivered = step
+    messages[id]![end] = step
     return true
+  }
+  function deliver(channel: string, index: number, step: number): boolean {
+    return take(channel, index, 'delivered', step)
   }
 
   const named = new Set<string>(stepActors.filter((x): x is string => x !== undefined))

@@ -151,6 +151,8 @@
       } else el('tspan', { class: 'gutter' }, text, s.label)
     }
     // messages
+    // the cross of a lost message first, so that no arrow label hides it
+    for (const m of data.messages) if (m.dropped !== undefined) placed.push({ x: laneX(m.to) - 7, y: lostY(m, L) - 7, w: 14, h: 14 })
     data.messages.forEach((m, i) => drawMessage(m, i, L, violationY))
     // lasso
     if (data.loop !== undefined) {
@@ -204,28 +206,44 @@
     mk('arrow-hl', '#d92d20')
     mk('arrow-grey', '#98a2b3')
     mk('loop-arrow', '#2e5bff')
+    // a lost message ends in a cross where it was taken off its channel
+    const x = el('marker', { id: 'lost', viewBox: '0 0 10 10', refX: 5, refY: 5, markerWidth: 9, markerHeight: 9 }, d)
+    el('path', { d: 'M 1 1 L 9 9 M 9 1 L 1 9', stroke: '#d92d20', 'stroke-width': 2 }, x)
+  }
+
+  function markerOf(m, hl) {
+    if (m.dropped !== undefined) return 'url(#lost)'
+    if (hl) return 'url(#arrow-hl)'
+    return m.delivered === undefined ? 'url(#arrow-grey)' : 'url(#arrow)'
   }
 
   function drawMessage(m, i, L, violationY) {
     if (m.sent === 0 && m.delivered !== undefined && m.from === m.to) return
     const x1 = laneX(m.from)
     const x2 = laneX(m.to)
-    const inflight = m.delivered === undefined
-    const same = !inflight && m.delivered === m.sent
+    const lost = m.dropped !== undefined
+    const inflight = m.delivered === undefined && !lost
+    const end = lost ? m.dropped : m.delivered
+    const same = !inflight && end === m.sent
     // a call answered in the same step is drawn level, at the step's start
     const sendY = same ? (timeLayout ? L.boxTop[m.sent] + 6 : L.mid[m.sent]) : timeLayout ? L.boxBottom[m.sent] : L.mid[m.sent] + 4
-    const y2 = inflight ? violationY - 4 : same ? sendY : timeLayout ? L.boxTop[m.delivered] : L.mid[m.delivered] - 4
+    const y2 = inflight ? violationY - 4 : same ? sendY : lost ? lostY(m, L) : timeLayout ? L.boxTop[end] : L.mid[end] - 4
     const g = el('g', { 'data-msg': i }, svg)
-    const dx = x2 > x1 ? -8 : 8
+    const dx = lost ? 0 : x2 > x1 ? -8 : 8 // a cross sits on the lifeline, an arrowhead just before it
     const d = same && x1 === x2 ? `M ${x1 + 7} ${sendY - 4} h 22 v 8 h -20` : `M ${x1} ${sendY} L ${x2 + (x1 === x2 ? 0 : dx)} ${y2}`
-    const line = el('path', { d, class: 'msg' + (inflight ? ' inflight' : ''), 'marker-end': inflight ? 'url(#arrow-grey)' : 'url(#arrow)' }, g)
+    const line = el('path', { d, class: 'msg' + (inflight ? ' inflight' : lost ? ' lost' : ''), 'marker-end': markerOf(m, false) }, g)
     line.addEventListener('click', (e) => {
       e.stopPropagation()
-      select(inflight ? m.sent : m.delivered)
+      select(inflight ? m.sent : end)
     })
-    const text = m.label + (inflight ? ' (in flight)' : '')
+    const text = m.label + (inflight ? ' (in flight)' : lost ? ` (lost at step ${m.dropped})` : '')
     const [lx, ly] = placeLabel(text, x1, sendY, same ? x1 + 30 : x2, same ? sendY : y2)
     el('text', { x: lx, y: ly, class: 'msglabel' }, g, text)
+  }
+
+  /** Where a lost message's cross goes: on its receiver's lifeline, at the step that lost it. */
+  function lostY(m, L) {
+    return timeLayout ? L.boxTop[m.dropped] : L.mid[m.dropped]
   }
 
   // Arrow labels: the first spot along the arrow whose box overlaps no label placed so far.
@@ -276,9 +294,9 @@
     rowRects.forEach((r, i) => r.classList.toggle('selected', i === selected))
     svg.querySelectorAll('[data-msg]').forEach((g) => {
       const m = data.messages[Number(g.getAttribute('data-msg'))]
-      const hl = m.sent === selected || m.delivered === selected
+      const hl = m.sent === selected || m.delivered === selected || m.dropped === selected
       g.querySelector('path').classList.toggle('hl', hl)
-      g.querySelector('path').setAttribute('marker-end', hl ? 'url(#arrow-hl)' : m.delivered === undefined ? 'url(#arrow-grey)' : 'url(#arrow)')
+      g.querySelector('path').setAttribute('marker-end', markerOf(m, hl))
       g.querySelector('text').classList.toggle('hl', hl)
     })
     renderState(selected)
@@ -300,7 +318,8 @@
     if (data.loop !== undefined && k >= data.loop) meta.push('in the cycle')
     const sent = data.messages.filter((m) => m.sent === k && m.sent !== 0).map((m) => `sends ${m.label} to ${m.to}`)
     const got = data.messages.filter((m) => m.delivered === k && m.sent !== 0).map((m) => `delivers ${m.label} from ${m.from} (sent at step ${m.sent})`)
-    document.getElementById('step-meta').textContent = [...meta, ...got, ...sent].join(' · ')
+    const lost = data.messages.filter((m) => m.dropped === k).map((m) => `loses ${m.label} to ${m.to} (sent at step ${m.sent})`)
+    document.getElementById('step-meta').textContent = [...meta, ...got, ...lost, ...sent].join(' · ')
     const box = document.getElementById('violation')
     box.hidden = !(k === n && data.property)
     box.textContent = k === n && data.property ? endText() : ''
