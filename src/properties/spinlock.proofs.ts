@@ -134,6 +134,21 @@ export const spinlockProofs: readonly ProofEntry[] = [
     },
     suites: ['ci', 'full'],
   },
+  ...(['pmt-cpt', 'pmt-cpt-st'] as const).map(
+    (lock): ProofEntry => ({
+      id: `spinlock/lockstep/${lock}`,
+      model: 'spinlock',
+      params: { ...premise, lock, rounds: 1 },
+      expect: {
+        violates: 'strictAmongWaiting',
+        finding:
+          `the compact lock (${lock}) under the premise of 3.3.2.2 (every hold of 3 ticks shorter than tau = 5) as pmt-basic: a later ` +
+          'waiter times out and takes the lock while the head waiter is preempted before its cmpxchg; its unlock moves head on to the ' +
+          'next ticket, whose owner wins the race against the first waiter, running again in the same tick (first point)',
+      },
+      suites: ['ci', 'full'],
+    }),
+  ),
   {
     id: 'spinlock/lockstep/pmt-basic/timedOutFirst',
     model: 'spinlock',

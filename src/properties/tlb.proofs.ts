@@ -135,7 +135,9 @@ export const tlbLivenessProofs: readonly ProofEntry[] = [
                 finding:
                   'pv-flush reads a target\'s steal-time byte, finds it running and sends it the IPI; the host preempts the target before it ' +
                   'handles the interrupt and never resumes it: vCPU 0 waits forever. Completion still depends on the host scheduler (3.1.3), ' +
-                  'in the window between the read of the byte and the IPI; Shoot4U\'s does not (3.4.2)',
+                  'in the window between the read of the byte and the IPI, the limitation 2.1 states of kvmtlb ("the preemption state of a ' +
+                  'vCPU can change after its state has been checked by the invoking CPU but before the IPI is actually delivered"); ' +
+                  'Shoot4U\'s does not (3.4.2)',
               },
       suites: ['ci', 'full'],
     },
