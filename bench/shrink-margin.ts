@@ -7,8 +7,9 @@
  *   round of fast-check's shrinking, and after shrinking to the end (`minimizeTrace`);
  * - DFS: the DFS counterexample and what `rkcheck shrink` makes of it.
  *
- * The margin is the longest shrunk trace minus the BFS length.
- *   npx tsx bench/shrink-margin.ts [--seeds N] [--filter PREFIX] [--json FILE]
+ * The margin is the longest shrunk trace minus the BFS length. `--markdown` prints the
+ * table as the README shows it.
+ *   npx tsx bench/shrink-margin.ts [--seeds N] [--filter PREFIX] [--json FILE] [--markdown]
  */
 import { explore, type Violation } from '../src/checker/explorer.ts'
 import { writeFileAtomic } from '../src/checker/files.ts'
@@ -27,6 +28,7 @@ const option = (name: string): string | undefined => (args.includes(name) ? args
 const seeds = Number(option('--seeds') ?? 5)
 const filter = option('--filter') ?? ''
 const jsonOut = option('--json')
+const markdown = args.includes('--markdown')
 
 interface Row {
   id: string
@@ -80,25 +82,24 @@ for (const e of proofs) {
 }
 
 const range = (xs: number[]): string => (xs.length === 0 ? '-' : Math.min(...xs) === Math.max(...xs) ? String(xs[0]) : `${Math.min(...xs)}..${Math.max(...xs)}`)
-console.log(
-  table(
-    ['mutation (verify entry)', 'property', 'BFS', 'found (seeds)', 'run found', 'simulated', 'after fast-check', 'shrunk', 'DFS -> shrunk', 'margin'],
-    rows.map((r) => {
-      const f = r.sims.filter((s) => s.run > 0)
-      const worst = Math.max(...f.map((s) => s.shrunk), r.dfsShrunk)
-      return [
-        r.id,
-        r.property,
-        String(r.bfs),
-        `${f.length}/${r.sims.length}`,
-        range(f.map((s) => s.run)),
-        range(f.map((s) => s.original)),
-        range(f.map((s) => s.afterFastCheck)),
-        range(f.map((s) => s.shrunk)),
-        `${r.dfs} -> ${r.dfsShrunk}`,
-        `+${worst - r.bfs}`,
-      ]
-    }),
-  ),
-)
+const header = ['mutation (verify entry)', 'property', 'BFS', 'found in run', 'simulated', 'after fast-check', 'shrunk', 'DFS → shrunk', 'margin']
+const lines = rows.map((r) => {
+  const f = r.sims.filter((s) => s.run > 0)
+  const worst = Math.max(...f.map((s) => s.shrunk), r.dfsShrunk)
+  const missed = f.length < r.sims.length ? ` (found by ${f.length} of ${r.sims.length} seeds)` : ''
+  return [
+    r.id,
+    r.property,
+    String(r.bfs),
+    range(f.map((s) => s.run)) + missed,
+    range(f.map((s) => s.original)),
+    range(f.map((s) => s.afterFastCheck)),
+    range(f.map((s) => s.shrunk)),
+    `${r.dfs} → ${r.dfsShrunk}`,
+    `+${worst - r.bfs}`,
+  ]
+})
+const markdownRow = (cells: string[]): string => `| ${cells.join(' | ')} |`
+const markdownTable = (): string => [markdownRow(header), `|${header.map(() => '---').join('|')}|`, ...lines.map(markdownRow)].join('\n')
+console.log(markdown ? markdownTable() : table(header, lines))
 if (jsonOut) writeFileAtomic(jsonOut, JSON.stringify({ node: process.version, seeds, rows }, null, 2) + '\n')

@@ -16,7 +16,9 @@ const SETTINGS: Readonly<Record<string, SimulationSettings>> = {
   popcorn: { runs: 10000, depth: 200 }, // 3,223
   spinlock: { runs: 5000, depth: 200 }, // 340
   tlb: { runs: 5000, depth: 200 }, // 45
-  coherency: { runs: 1000, depth: 100 }, // 88
+  coherency: { runs: 1000, depth: 100 }, // 97
+  multikernel: { runs: 1000, depth: 100 }, // 17
+  pisces: { runs: 1000, depth: 100 }, // 92
 }
 
 export function simulationSettings(model: string): SimulationSettings {
