@@ -163,6 +163,22 @@ export const spinlockProofs: readonly ProofEntry[] = [
     },
     suites: ['full'],
   },
+  ...(['pmt-cpt', 'pmt-cpt-st'] as const).map(
+    (lock): ProofEntry => ({
+      id: `spinlock/lockstep/${lock}/timedOutFirst`,
+      model: 'spinlock',
+      params: { ...premise, lock, rounds: 2 },
+      properties: ['timedOutFirst'],
+      expect: {
+        violates: 'timedOutFirst',
+        finding:
+          `the compact lock (${lock}) under the premise of 3.3.2.2 as pmt-basic: a waiter preempted in its queue loop is skipped by head, ` +
+          'spends the rest of its timeout once running again, and the owner of the ticket now at head takes the lock without timing out ' +
+          'in the tick in which the skipped waiter times out (second point)',
+      },
+      suites: ['full'],
+    }),
+  ),
   {
     id: 'spinlock/lockstep/pmt-basic/boundedOvertaking',
     model: 'spinlock',
