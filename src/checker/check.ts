@@ -8,6 +8,8 @@ import { toItf, type Json, type TraceMeta } from './itf.ts'
 import { prepareLiveness, type LivenessRequest } from './liveness/check-liveness.ts'
 import { lassoItf } from './liveness/lasso-trace.ts'
 import type { AnyModel, ModelFactory, Params } from './model.ts'
+import { exploreWarm, parallelizable } from './parallel/explore-parallel.ts'
+import type { ModelSource } from './parallel/source.ts'
 import { paramsToJson } from './params.ts'
 import { rebuildTrace, type Trace } from './trace.ts'
 import { TOOL_VERSION } from './version.ts'
@@ -20,6 +22,12 @@ export interface CheckRequest extends ExploreOptions {
   readonly modelFile?: string
   /** Liveness properties to check as well, under this fairness (see `liveness/`). */
   readonly liveness?: LivenessRequest
+  /**
+   * Worker threads for the search (default 1); with more, a breadth-first search runs in
+   * parallel (`parallel/`) where it can, and needs `source` to build the model in each.
+   */
+  readonly workers?: number
+  readonly source?: ModelSource
 }
 
 export interface CheckOutcome {
@@ -41,7 +49,10 @@ export function runCheck(req: CheckRequest): CheckOutcome {
 /** `runCheck` in slices: SIGINT/SIGTERM handlers (which set `req.interrupted`) run while it searches. */
 export async function runCheckAsync(req: CheckRequest): Promise<CheckOutcome> {
   const model = createModel(req)
-  if (!req.liveness) return outcomeOf(req, model, await exploreAsync(model, req))
+  if (!req.liveness) {
+    const parallel = (req.workers ?? 1) > 1 && req.source !== undefined && parallelizable(model, req)
+    return outcomeOf(req, model, parallel ? await exploreWarm(model, req.source!, req.workers!, req) : await exploreAsync(model, req))
+  }
   const live = prepareLiveness(model, req.liveness)
   return outcomeOf(req, model, live.finish(await exploreAsync(live.model, { ...req, observer: live.observer })))
 }

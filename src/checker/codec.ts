@@ -24,6 +24,7 @@
  */
 
 import { canonicalKeys, compareValues, DomainError } from './canonical.ts'
+import { SharedInternTable } from './shared-intern.ts'
 
 const TAG_INT = 0
 const TAG_STR = 1
@@ -40,29 +41,77 @@ const SMALL = 1 << 28
 
 // ---- interning (process-wide, so ids are stable within a run) ----
 
-/** Dense ids for values met once and looked up often (strings, record key lists). */
+/**
+ * Dense ids for values met once and looked up often (strings, record key lists). Ids are
+ * given in first-seen order; under a parallel search every worker interns through one
+ * `SharedInternTable`, so that all of them encode a state to the same words.
+ */
 class Interner<T> {
   private readonly ids = new Map<string, number>()
   readonly items: T[] = []
+  shared: SharedInternTable | undefined = undefined
+
+  constructor(private readonly make: (key: string) => T) {}
 
   id(key: string, item: T): number {
     let id = this.ids.get(key)
     if (id === undefined) {
+      if (this.shared !== undefined) return this.sharedId(key)
       id = this.items.length
       this.items.push(item)
       this.ids.set(key, id)
     }
     return id
   }
+
+  /** The item of `id`, fetched from the shared table when another worker interned it. */
+  item(id: number): T | undefined {
+    const x = this.items[id]
+    if (x !== undefined || this.shared === undefined) return x
+    this.shared.withLock(() => this.sync())
+    return this.items[id]
+  }
+
+  private sharedId(key: string): number {
+    const t = this.shared!
+    return t.withLock(() => {
+      this.sync()
+      const known = this.ids.get(key)
+      if (known !== undefined) return known
+      t.append(key)
+      this.sync()
+      return this.ids.get(key)!
+    })
+  }
+
+  /** Takes in the entries other workers added (under the table's lock). */
+  private sync(): void {
+    const t = this.shared!
+    for (let id = this.items.length; id < t.count; id++) {
+      const key = t.key(id)
+      this.items.push(this.make(key))
+      this.ids.set(key, id)
+    }
+  }
 }
 
-const strings = new Interner<string>()
+const strings = new Interner<string>((k) => k)
 const strs = strings.items
 const internString = (s: string): number => strings.id(s, s)
 
-const shapes = new Interner<readonly string[]>()
+const shapes = new Interner<readonly string[]>((k) => (k === '' ? [] : k.split('\u0000')))
 const shapeKeys = shapes.items
 const internShape = (keys: readonly string[]): number => shapes.id(keys.join('\u0000'), keys)
+
+/**
+ * Makes this thread intern strings and record shapes through shared tables (one per kind),
+ * as every worker of a parallel search must; call before the first state is encoded.
+ */
+export function shareInterning(tables: { strings: SharedArrayBuffer; shapes: SharedArrayBuffer }): void {
+  if (strs.length > 0 || shapeKeys.length > 0) throw new Error('shareInterning: this thread has already interned values')
+  strings.shared = new SharedInternTable(tables.strings)
+  shapes.shared = new SharedInternTable(tables.shapes)
+}
 
 // ---- the output buffer ----
 
@@ -164,7 +213,7 @@ function decodeGeneric(): unknown {
     case TAG_INT:
       return payload
     case TAG_STR:
-      return strs[payload]
+      return strs[payload] ?? strings.item(payload)
     case TAG_ATOM:
       switch (payload) {
         case 0:
@@ -177,7 +226,7 @@ function decodeGeneric(): unknown {
           return f64[0]
       }
     case TAG_REC: {
-      const keys = shapeKeys[payload]!
+      const keys = (shapeKeys[payload] ?? shapes.item(payload))!
       const o: Record<string, unknown> = {}
       for (let i = 0; i < keys.length; i++) o[keys[i]!] = decodeGeneric()
       return o

@@ -138,6 +138,44 @@ export type ExploreResult =
   | { readonly verdict: 'violated'; readonly violation: Violation; readonly stats: ExploreStats }
   | { readonly verdict: 'limit'; readonly limit: LimitKind; readonly detail?: string; readonly stats: ExploreStats }
 
+/** What a search counts, from which `statsOf` derives its statistics. */
+export interface SearchCounts {
+  readonly start: number
+  readonly distinct: number
+  readonly generated: number
+  readonly diameter: number
+  readonly queue: number
+  /** Bytes of the visited set and the log of ids. */
+  readonly heldBytes: number
+  readonly peakHeldBytes: number
+  readonly peakRssBytes: number
+  readonly frontierSpilledBytes: number
+  readonly frontierDiskPeakBytes: number
+  readonly coverage: ActionCoverage[]
+  readonly measures: MeasureResult[]
+}
+
+export function statsOf(c: SearchCounts): ExploreStats {
+  const elapsedSec = (Date.now() - c.start) / 1000
+  const { distinct } = c
+  return {
+    distinct,
+    generated: c.generated,
+    diameter: c.diameter,
+    queue: c.queue,
+    elapsedSec,
+    statesPerSec: elapsedSec > 0 ? distinct / elapsedSec : distinct,
+    bytesPerState: distinct > 0 ? c.heldBytes / distinct : 0,
+    peakBytesPerState: distinct > 0 ? c.peakHeldBytes / distinct : 0,
+    peakRssBytes: c.peakRssBytes,
+    frontierSpilledBytes: c.frontierSpilledBytes,
+    frontierDiskPeakBytes: c.frontierDiskPeakBytes,
+    collisionProbability: (distinct * Math.max(0, c.generated - distinct)) / 2 ** 64,
+    coverage: c.coverage,
+    measures: c.measures,
+  }
+}
+
 /** Explores to the end (or to a limit) in one go. */
 export function explore(model: AnyModel, opts: ExploreOptions = {}): ExploreResult {
   return new Search(model, opts).run(Infinity)!
@@ -156,7 +194,49 @@ export async function exploreAsync(model: AnyModel, opts: ExploreOptions = {}, s
   }
 }
 
-class Found {
+/**
+ * The parts of a search that a parallel search's workers replace (see `parallel/`): the
+ * visited set, the log of ids, and the queue of state vectors. A one-worker search uses
+ * `FingerprintSet`, `StateLog` and `VectorFrontier`.
+ */
+export interface SearchParts {
+  readonly visited: VisitedSet
+  readonly log: IdLog
+  readonly queue: VectorQueue
+  /**
+   * Check invariants and the constraint of a new state later, not when it is reached (a
+   * parallel search of a model with a view: the state kept for a view is the one reached
+   * first in one worker's order, known only at the end of the level).
+   */
+  readonly deferStateChecks?: boolean
+}
+
+export interface VisitedSet {
+  /** Adds the fingerprint reached from state `parent` by its action `action`; `true`: the state is new. */
+  add(a: number, b: number, parent: number, action: number): boolean
+  readonly bytes: number
+}
+
+export interface IdLog {
+  readonly size: number
+  /** Records a new state; returns its id. */
+  push(parent: number, action: number): number
+  path(id: number): number[]
+  readonly bytes: number
+}
+
+export interface VectorQueue extends Frontier {
+  /** The vector of the entry `take` returned. */
+  readonly current: Int32Array
+  push(words: Int32Array, len: number, id: number, depth: number): void
+  readonly bytes: number
+  readonly spilledBytes: number
+  readonly peakDiskBytes: number
+  readonly spillFailure: string | undefined
+  dispose(): void
+}
+
+export class Found {
   constructor(
     readonly property: string,
     readonly kind: PropertyKind,
@@ -167,7 +247,7 @@ class Found {
   ) {}
 }
 
-class Stop {
+export class Stop {
   constructor(
     readonly limit: LimitKind,
     readonly detail?: string,
@@ -202,7 +282,7 @@ const PHASE_NAMES: Record<Phase, string> = {
 /** Samples of states before the codecs are compiled once more (queues often start empty). */
 const SAMPLES = 512
 
-class Search {
+export class Search {
   private readonly maxStates: number
   private readonly maxDepth: number
   private readonly deadline: number
@@ -210,8 +290,9 @@ class Search {
   private readonly checkDeadlock: boolean
   private readonly progressEvery: number
 
-  private readonly visited = new FingerprintSet()
-  private readonly log = new StateLog()
+  private readonly visited: VisitedSet
+  private readonly log: IdLog
+  private readonly deferStateChecks: boolean
   private readonly coverage: Coverage
   private readonly invariants: [string, (s: unknown) => true | string][]
   private readonly transitionInvariants: [string, (s: unknown, a: Action, t: unknown) => true | string][]
@@ -226,7 +307,7 @@ class Search {
   private stateCodec: Codec
   private samples: unknown[] = []
   private learning = true
-  private readonly vf: VectorFrontier
+  private readonly vf: VectorQueue
   private readonly of: ObjectFrontier
   private readonly frontier: Frontier
 
@@ -251,6 +332,7 @@ class Search {
   constructor(
     private readonly model: AnyModel,
     private readonly opts: ExploreOptions,
+    parts?: SearchParts,
   ) {
     this.maxStates = opts.maxStates ?? Infinity
     this.maxDepth = opts.maxDepth ?? Infinity
@@ -274,11 +356,16 @@ class Search {
     this.codec = this.stateCodec = compileCodec([])
     const lifo = opts.strategy === 'dfs'
     const spillBytes = opts.frontierMemoryBytes ?? defaultFrontierMemoryBytes(this.memoryLimit)
-    this.vf = new VectorFrontier(lifo, {
-      spillBytes,
-      chunkWords: chunkWordsFor(spillBytes),
-      ...(opts.frontierSpillParent !== undefined ? { spillParent: opts.frontierSpillParent } : {}),
-    })
+    this.visited = parts?.visited ?? new FingerprintSet()
+    this.log = parts?.log ?? new StateLog()
+    this.deferStateChecks = parts?.deferStateChecks ?? false
+    this.vf =
+      parts?.queue ??
+      new VectorFrontier(lifo, {
+        spillBytes,
+        chunkWords: chunkWordsFor(spillBytes),
+        ...(opts.frontierSpillParent !== undefined ? { spillParent: opts.frontierSpillParent } : {}),
+      })
     this.of = new ObjectFrontier(lifo)
     this.frontier = this.vectors ? this.vf : this.of
   }
@@ -316,7 +403,9 @@ class Search {
     return this.done
   }
 
-  private begin(): void {
+  /** Visits the initial states (a parallel search's workers call it for level 0). */
+  begin(): void {
+    this.started = true
     const model = this.model
     this.phase = Phase.Init
     const init: unknown = model.init()
@@ -333,7 +422,7 @@ class Search {
   }
 
   /** Expands states until the frontier is empty (false) or it is time to yield (true). */
-  private expand(until: number): boolean {
+  expand(until: number): boolean {
     const { model, vf, of, frontier, vectors, recipe, coverage, transitionInvariants } = this
     const terminal = model.terminal
     while (true) {
@@ -429,7 +518,7 @@ class Search {
     const obs = this.opts.observer
     const fa = fpA()
     const fb = fpB()
-    if (!this.visited.add(fa, fb)) {
+    if (!this.visited.add(fa, fb, parent, action)) {
       if (obs && a !== undefined) obs.step(parent, a, fa, fb)
       return -1
     }
@@ -442,6 +531,10 @@ class Search {
       if (a !== undefined) obs.step(parent, a, fa, fb)
     }
 
+    if (this.deferStateChecks) {
+      this.vf.push(encodedBuffer(), encodedLength(), id, depth)
+      return id
+    }
     const ms = this.measures
     this.phase = Phase.Measure
     for (let i = 0; i < ms.length; i++) {
@@ -452,6 +545,15 @@ class Search {
         this.measureId[i] = id
       }
     }
+    if (!this.checkState(tc, id)) return id
+    this.phase = Phase.Engine
+    if (this.vectors) this.vf.push(encodedBuffer(), encodedLength(), id, depth)
+    else this.of.push(tc, id, depth)
+    return id
+  }
+
+  /** Checks the invariants of new state `id` (throws `Found`); false: the constraint leaves it out. */
+  private checkState(tc: unknown, id: number): boolean {
     const invs = this.invariants
     this.phase = Phase.Property
     for (let i = 0; i < invs.length; i++) {
@@ -461,11 +563,37 @@ class Search {
       if (r !== true) throw new Found(name, 'invariant', r, id)
     }
     this.phase = Phase.Constraint
-    if (this.model.constraint && !this.model.constraint(tc)) return id
+    return !this.model.constraint || this.model.constraint(tc)
+  }
+
+  /**
+   * The checks `deferStateChecks` put off, on the state vector at `words[at]` of new state
+   * `id`: throws `Found` on a violated invariant; false when the constraint leaves it out.
+   */
+  checkDeferred(words: Int32Array, at: number, id: number): boolean {
     this.phase = Phase.Engine
-    if (this.vectors) this.vf.push(encodedBuffer(), encodedLength(), id, depth)
-    else this.of.push(tc, id, depth)
-    return id
+    const tc = this.stateCodec.decode(words, at)
+    this.curId = id
+    this.curState = tc
+    this.curAction = undefined
+    const keep = this.checkState(tc, id)
+    this.phase = Phase.Engine
+    return keep
+  }
+
+  /** Drops a search that has not ended (removes a spilled frontier). */
+  dispose(): void {
+    this.vf.dispose()
+  }
+
+  /** A parallel search worker's share of the statistics. */
+  share(): { generated: number; coverage: ActionCoverage[]; cutByDepth: boolean } {
+    return { generated: this.generated, coverage: this.coverage.report(), cutByDepth: this.cutByDepth }
+  }
+
+  /** The one line for an error thrown while searching (a model breaking its contract), as `run` gives it. */
+  failure(e: unknown): Error {
+    return this.contractError(e)
   }
 
   /** Encodes `t` as a state vector (left in the codec's buffer); returns its canonical form. */
@@ -514,30 +642,26 @@ class Search {
   }
 
   private stats(finished: boolean): ExploreStats {
-    const elapsedSec = (Date.now() - this.start) / 1000
-    const distinct = this.log.size
     this.peakRss = Math.max(this.peakRss, process.memoryUsage.rss())
     this.held()
-    return {
-      distinct,
+    return statsOf({
+      start: this.start,
+      distinct: this.log.size,
       generated: this.generated,
       diameter: this.diameter,
       queue: finished ? 0 : this.frontier.size,
-      elapsedSec,
-      statesPerSec: elapsedSec > 0 ? distinct / elapsedSec : distinct,
-      bytesPerState: distinct > 0 ? (this.visited.bytes + this.log.bytes) / distinct : 0,
-      peakBytesPerState: distinct > 0 ? this.peakHeld / distinct : 0,
+      heldBytes: this.visited.bytes + this.log.bytes,
+      peakHeldBytes: this.peakHeld,
       peakRssBytes: this.peakRss,
       frontierSpilledBytes: this.vf.spilledBytes,
       frontierDiskPeakBytes: this.vf.peakDiskBytes,
-      collisionProbability: (distinct * Math.max(0, this.generated - distinct)) / 2 ** 64,
       coverage: this.coverage.report(),
       measures: this.measures.map(([name], i) => ({
         name,
         max: this.measureMax[i]!,
         path: this.measureId[i]! >= 0 ? this.log.path(this.measureId[i]!) : [],
       })),
-    }
+    })
   }
 
   /** Records the bytes the search holds now (sampled every 1024 expansions and at the end). */

@@ -6,10 +6,10 @@
  * as workers free up; the caller reorders what comes back. With one job, or one entry, the
  * proofs run in this thread, one after the other.
  */
-import { Worker } from 'node:worker_threads'
-import { InputError, ModelError } from './errors.ts'
+import type { Worker } from 'node:worker_threads'
 import type { ExploreStats } from './explorer.ts'
 import type { ProofEntry } from './proofs.ts'
+import { rebuildError, startWorker } from './threads.ts'
 import { proofRow, runProofAsync, type ProofOutcome, type VerifyRow } from './verify.ts'
 
 export type ToWorker = { readonly index: number; readonly entry: ProofEntry; readonly progressEveryMs: number }
@@ -51,14 +51,6 @@ async function runInThisThread(entries: readonly ProofEntry[], s: ProofRunSettin
   }
 }
 
-/** The worker module, and how to start it: compiled JavaScript as it is, TypeScript through tsx. */
-function startWorker(stop: SharedArrayBuffer): Worker {
-  const fromSource = import.meta.url.endsWith('.ts')
-  const module = new URL(fromSource ? './verify-worker.ts' : './verify-worker.js', import.meta.url).href
-  const entry = fromSource ? new URL('./worker-boot.mjs', import.meta.url) : new URL(module)
-  return new Worker(entry, { workerData: { module, stop } })
-}
-
 function runInWorkers(entries: readonly ProofEntry[], n: number, s: ProofRunSettings, events: ProofEvents): Promise<void> {
   const stopBuffer = new SharedArrayBuffer(4)
   const stop = new Int32Array(stopBuffer)
@@ -90,7 +82,7 @@ function runInWorkers(entries: readonly ProofEntry[], n: number, s: ProofRunSett
       w.postMessage(job)
     }
     for (let k = 0; k < n; k++) {
-      const w = startWorker(stopBuffer)
+      const w = startWorker(import.meta.url, './verify-worker', { stop: stopBuffer })
       pool.push(w)
       w.on('message', (m: FromWorker) => {
         if (settled) return
@@ -111,17 +103,4 @@ function runInWorkers(entries: readonly ProofEntry[], n: number, s: ProofRunSett
       dispatch(w)
     }
   })
-}
-
-/** The error a proof threw in its worker, as the same class (bad input and broken models stay one line, exit 2). */
-function rebuildError(m: Extract<FromWorker, { kind: 'error' }>): Error {
-  let e: Error
-  if (m.name === 'ModelError') e = new ModelError(m.message)
-  else if (m.name === 'InputError') e = new InputError(m.message)
-  else {
-    e = new Error(m.message)
-    e.name = m.name
-  }
-  if (m.stack !== undefined) e.stack = m.stack
-  return e
 }

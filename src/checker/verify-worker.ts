@@ -4,6 +4,7 @@
  * flag, set by the main thread on SIGINT/SIGTERM, ends a search as an interrupted limit.
  */
 import { parentPort, workerData } from 'node:worker_threads'
+import { threadError } from './threads.ts'
 import { runProof } from './verify.ts'
 import type { FromWorker, ToWorker } from './verify-pool.ts'
 
@@ -20,7 +21,6 @@ port.on('message', ({ index, entry, progressEveryMs }: ToWorker) => {
     })
     post({ kind: 'done', index, outcome: row.check })
   } catch (e) {
-    const err = e instanceof Error ? e : new Error(String(e))
-    post({ kind: 'error', index, name: err.name, message: err.message, ...(err.stack !== undefined ? { stack: err.stack } : {}) })
+    post({ kind: 'error', index, ...threadError(e) })
   }
 })

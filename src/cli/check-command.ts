@@ -5,6 +5,8 @@ import { InputError } from '../checker/errors.ts'
 import type { ExploreResult, ExploreStats } from '../checker/explorer.ts'
 import { assertWritableDir, assertWritableFile, writeFileAtomic } from '../checker/files.ts'
 import { modelFilePath } from '../checker/load.ts'
+import { builtinSource, fileSource } from '../checker/parallel/source.ts'
+import { availableParallelism } from 'node:os'
 import { defaultMemoryLimitBytes, parseMemorySize } from '../checker/memory.ts'
 import type { ModelFactory, Params } from '../checker/model.ts'
 import { formatParams, paramsToJson, resolveMutations, resolveParams } from '../checker/params.ts'
@@ -35,6 +37,7 @@ export interface CheckCliOptions extends LivenessCliOptions {
   readonly deadlock: boolean
   readonly representation: 'vectors' | 'objects'
   readonly quiet?: boolean
+  readonly workers?: string
 }
 
 export const EXIT = { holds: 0, violated: 1, badInput: 2, limit: 3 } as const
@@ -50,6 +53,8 @@ export async function checkCommand(modelName: string | undefined, o: CheckCliOpt
   const memoryLimitBytes = memoryLimitOption(o.memoryLimit)
   const frontierMemory = o.frontierMemory === undefined ? {} : { frontierMemoryBytes: sizeOption(o.frontierMemory, '--frontier-memory') }
   const liveness = livenessRequest(o)
+  const workers = o.workers === undefined ? availableParallelism() : integerOption(o.workers, '--workers', 1, 256)
+  const source = o.modelFile !== undefined ? fileSource(modelFilePath(o.modelFile), params, mutations) : builtinSource(factory.name, params, mutations)
   // every output path is checked before the search: a finished run is never lost
   if (o.traceOut !== undefined) assertWritableFile(o.traceOut, '--trace-out')
   else assertWritableDir(TRACE_DIR, 'the trace folder')
@@ -64,6 +69,8 @@ export async function checkCommand(modelName: string | undefined, o: CheckCliOpt
       params,
       mutations,
       ...(o.modelFile !== undefined ? { modelFile: modelFilePath(o.modelFile) } : {}),
+      workers,
+      source,
       strategy,
       checkDeadlock: o.deadlock,
       representation: o.representation,

@@ -1,0 +1,365 @@
+/**
+ * Breadth-first search on several worker threads, level by level, over one visited set in
+ * shared memory (`shared-visited.ts`); this thread coordinates and keeps the log of ids.
+ *
+ * The result is one worker's: each new state keeps the first step that reached it in one
+ * worker's order (smallest parent rank, then action index), the coordinator merges the
+ * workers' lists of new states in that order, so ids, counterexamples (shortest, and the
+ * same one), distinct-state counts and verdicts equal a one-worker search's. A violation
+ * ends the search at the level it is found in, counted as one worker counts it: the states
+ * reached before it in one worker's order. What may differ: `generated` and coverage (the
+ * workers expand a little past a violation), and the fingerprints (collisions aside).
+ *
+ * Not run in parallel (one worker does it, as `explore` does): depth-first search, the
+ * `objects` representation, models with measures, and searches with an observer (liveness).
+ */
+import type { Worker } from 'node:worker_threads'
+import { Search, statsOf, type ActionCoverage, type ExploreOptions, type ExploreResult, type ExploreStats, type LimitKind, type Violation } from '../explorer.ts'
+import { defaultMemoryLimitBytes, memoryExhausted } from '../memory.ts'
+import type { AnyModel } from '../model.ts'
+import { SharedInternTable } from '../shared-intern.ts'
+import { SharedVisited } from '../shared-visited.ts'
+import { NO_PARENT, StateLog } from '../state-log.ts'
+import { rebuildError, startWorker } from '../threads.ts'
+import { Ctl, ENTRY, keyBefore, type Event, type FromWorker, type LevelInput, type ToWorker } from './protocol.ts'
+import type { ModelSource } from './source.ts'
+import { GRAIN } from './level-parts.ts'
+
+/** Whether a search of `model` with `opts` runs on several workers (see the module comment). */
+export function parallelizable(model: AnyModel, opts: ExploreOptions): boolean {
+  return (
+    opts.strategy !== 'dfs' &&
+    opts.representation !== 'objects' &&
+    opts.observer === undefined &&
+    Object.keys(model.measures ?? {}).length === 0
+  )
+}
+
+type Finalized = Extract<FromWorker, { kind: 'finalized' }>
+
+/** Messages from the workers, awaited one worker at a time; an error fails every wait. */
+class Mailbox {
+  private readonly queues: FromWorker[][]
+  private readonly waiting: ({ resolve: (m: FromWorker) => void; reject: (e: Error) => void } | undefined)[]
+  private failed: Error | undefined
+  closing = false
+
+  constructor(n: number) {
+    this.queues = Array.from({ length: n }, () => [])
+    this.waiting = Array.from({ length: n }, () => undefined)
+  }
+
+  deliver(m: FromWorker): void {
+    if (m.kind === 'error') return this.fail(rebuildError(m))
+    const w = this.waiting[m.worker]
+    if (w) {
+      this.waiting[m.worker] = undefined
+      w.resolve(m)
+    } else this.queues[m.worker]!.push(m)
+  }
+
+  fail(e: Error): void {
+    if (this.failed || this.closing) return
+    this.failed = e
+    for (let k = 0; k < this.waiting.length; k++) {
+      this.waiting[k]?.reject(e)
+      this.waiting[k] = undefined
+    }
+  }
+
+  next(worker: number): Promise<FromWorker> {
+    if (this.failed) return Promise.reject(this.failed)
+    const q = this.queues[worker]!
+    if (q.length > 0) return Promise.resolve(q.shift()!)
+    return new Promise((resolve, reject) => {
+      this.waiting[worker] = { resolve, reject }
+    })
+  }
+}
+
+export interface ParallelOptions extends ExploreOptions {
+  /** Ranks of a level a worker takes at a time (default `GRAIN`; 1 interleaves the workers most, for tests). */
+  readonly grain?: number
+  /** Hand out each level's states from the last one (tests: the result must not depend on the order of work). */
+  readonly reverse?: boolean
+}
+
+export async function exploreParallel(model: AnyModel, source: ModelSource, workers: number, opts: ParallelOptions = {}): Promise<ExploreResult> {
+  return new ParallelSearch(model, source, workers, opts).run(async () => undefined)
+}
+
+/** How long a one-worker search may run while the workers start: a small space ends there. */
+const WARM_MS = 1000
+
+/**
+ * A parallel search that spares small spaces the workers' start: one worker searches in
+ * this thread while the workers start; if it ends within `WARM_MS` its result is the
+ * result, else it is dropped and the workers search from the start (both give the same
+ * result, so which one ends does not show in the output).
+ */
+export async function exploreWarm(model: AnyModel, source: ModelSource, workers: number, opts: ExploreOptions = {}): Promise<ExploreResult> {
+  return new ParallelSearch(model, source, workers, opts).run(async () => {
+    const one = new Search(model, opts)
+    const until = Date.now() + WARM_MS
+    try {
+      for (;;) {
+        const r = one.run(Math.min(until, Date.now() + 100))
+        if (r !== undefined) return r
+        if (Date.now() >= until) return undefined
+        await new Promise<void>((resolve) => setImmediate(resolve))
+      }
+    } finally {
+      one.dispose()
+    }
+  })
+}
+
+class ParallelSearch {
+  private readonly start = Date.now()
+  private readonly log = new StateLog()
+  private readonly control = new SharedArrayBuffer(Ctl.Size * 4)
+  private readonly ctl = new Int32Array(this.control)
+  private readonly counts = new SharedArrayBuffer(8)
+  private visited = new SharedVisited(SharedVisited.allocate(1 << 16), this.counts)
+  private readonly pool: Worker[] = []
+  private readonly mail: Mailbox
+  private readonly memoryLimit: number
+  private readonly deadline: number
+  private stopped: { limit: LimitKind; detail?: string } | undefined
+  private generated = 0
+  private diameter = 0
+  private coverage: ActionCoverage[] = []
+  private cutByDepth = false
+  private frontierBytes = 0
+  private peakHeld = 0
+  private peakRss = process.memoryUsage.rss()
+  private queued = 0
+
+  constructor(
+    private readonly model: AnyModel,
+    private readonly source: ModelSource,
+    private readonly n: number,
+    private readonly opts: ParallelOptions,
+  ) {
+    this.mail = new Mailbox(n)
+    this.memoryLimit = opts.memoryLimitBytes ?? defaultMemoryLimitBytes()
+    this.deadline = opts.timeLimitSec === undefined ? Infinity : this.start + opts.timeLimitSec * 1000
+  }
+
+  /** Starts the workers; `first` runs meanwhile, and its result, if any, is the search's. */
+  async run(first: () => Promise<ExploreResult | undefined>): Promise<ExploreResult> {
+    let watch: NodeJS.Timeout | undefined
+    try {
+      const started = this.startWorkers()
+      started.catch(() => {})
+      const early = await first()
+      if (early !== undefined) return early
+      await started
+      watch = setInterval(() => this.watch(), 50)
+      return await this.levels()
+    } finally {
+      clearInterval(watch)
+      this.mail.closing = true
+      await Promise.all(this.pool.map((w) => w.terminate()))
+    }
+  }
+
+  private async startWorkers(): Promise<void> {
+    const tables = { strings: SharedInternTable.allocate(), shapes: SharedInternTable.allocate() }
+    const options = {
+      ...(this.opts.properties !== undefined ? { properties: this.opts.properties } : {}),
+      ...(this.opts.checkDeadlock !== undefined ? { checkDeadlock: this.opts.checkDeadlock } : {}),
+      ...(this.opts.maxDepth !== undefined ? { maxDepth: this.opts.maxDepth } : {}),
+    }
+    for (let k = 0; k < this.n; k++) {
+      const w = startWorker(import.meta.url, './worker')
+      w.on('message', (m: FromWorker) => this.mail.deliver(m))
+      w.on('error', (e) => this.mail.fail(e))
+      w.on('exit', (code) => this.mail.fail(new Error(`a search worker exited (code ${code})`)))
+      this.pool.push(w)
+      const start: ToWorker = {
+        kind: 'start',
+        worker: k,
+        source: this.source,
+        options,
+        tables,
+        visited: this.visited.buffer,
+        counts: this.counts,
+        control: this.control,
+        grain: this.opts.grain ?? GRAIN,
+        reverse: this.opts.reverse ?? false,
+      }
+      w.postMessage(start)
+    }
+    await this.all()
+  }
+
+  /** The next message of every worker. */
+  private all(): Promise<FromWorker[]> {
+    return Promise.all(this.pool.map((_, k) => this.mail.next(k)))
+  }
+
+  private post(m: ToWorker): void {
+    for (const w of this.pool) w.postMessage(m)
+  }
+
+  /** Limits, interrupt and memory, polled while the workers run. */
+  private watch(): void {
+    const now = Date.now()
+    if (!this.stopped) {
+      if (now >= this.deadline) this.stopped = { limit: 'time-limit' }
+      else if (this.opts.interrupted?.()) this.stopped = { limit: 'interrupted' }
+      else if (memoryExhausted(this.memoryLimit) !== undefined) {
+        this.stopped = { limit: 'memory', detail: `resident memory reached ${Math.round(this.memoryLimit / 2 ** 20)} MiB` }
+      }
+      if (this.stopped) Atomics.store(this.ctl, Ctl.Stop, 1)
+    }
+    this.peakRss = Math.max(this.peakRss, process.memoryUsage.rss())
+    this.held()
+    if (this.opts.onProgress && now >= (this.nextReport ??= this.start + (this.opts.progressEveryMs ?? 2000))) {
+      this.nextReport = now + (this.opts.progressEveryMs ?? 2000)
+      this.opts.onProgress(this.stats(false, this.visited.size))
+    }
+  }
+
+  private nextReport: number | undefined
+
+  private held(): void {
+    const bytes = this.visited.bytes + this.log.bytes + this.frontierBytes
+    if (bytes > this.peakHeld) this.peakHeld = bytes
+  }
+
+  private async levels(): Promise<ExploreResult> {
+    let input: LevelInput | undefined
+    let ids: Uint32Array<ArrayBufferLike> = new Uint32Array(0)
+    for (let level = -1; ; level++) {
+      const ended = await this.expand(level, input)
+      if (ended) return ended
+      const done = (await this.all()) as Finalized[]
+      const merged = this.merge(level, ids, done)
+      if ('verdict' in merged) return merged
+      ;({ input, ids } = merged)
+      if (input.count === 0) {
+        return this.cutByDepth ? { verdict: 'limit', limit: 'max-depth', stats: this.stats(true) } : { verdict: 'holds', stats: this.stats(true) }
+      }
+    }
+  }
+
+  /** Runs the expand round of a level (growing the visited set when the workers ask); a limit ends the search. */
+  private async expand(level: number, input: LevelInput | undefined): Promise<ExploreResult | undefined> {
+    Atomics.store(this.ctl, Ctl.Next, 0)
+    Atomics.store(this.ctl, Ctl.Cutoff, 0x7fffffff)
+    this.queued = input?.count ?? 0
+    this.post({ kind: 'expand', level, input })
+    for (;;) {
+      const replies = await this.all()
+      const limit = replies.find((m) => m.kind === 'expanded' && m.limit !== undefined)
+      if (this.stopped || limit) {
+        const l = this.stopped ?? { limit: (limit as { limit: LimitKind }).limit }
+        return { verdict: 'limit', limit: l.limit, ...(l.detail ? { detail: l.detail } : {}), stats: this.stats(false, this.log.size) }
+      }
+      if (replies.every((m) => m.kind === 'expanded')) break
+      // a worker asked for a larger visited set: all of them have stopped taking states
+      this.visited = this.visited.grown()
+      this.held()
+      this.post({ kind: 'resume', visited: this.visited.buffer })
+    }
+    this.post({ kind: 'finalize' })
+    return undefined
+  }
+
+  /**
+   * Merges the workers' lists of new states in key order into the log and the next level;
+   * a violation (the first in key order) or the state budget ends the search.
+   */
+  private merge(level: number, ids: Uint32Array, done: Finalized[]): ExploreResult | { input: LevelInput; ids: Uint32Array } {
+    let event: Event | undefined
+    for (const d of done) if (d.event && (!event || keyBefore(d.event.rank, d.event.action, event.rank, event.action))) event = d.event
+    this.generated = done.reduce((n, d) => n + d.generated, 0)
+    this.coverage = mergeCoverage(done.map((d) => d.coverage))
+    this.cutByDepth ||= done.some((d) => d.cutByDepth)
+
+    const lists = done.map((d) => d.entries)
+    const heads = lists.map(() => 0)
+    const total = lists.reduce((n, l) => n + l.length / ENTRY, 0)
+    const index = new Int32Array(new SharedArrayBuffer(Math.max(1, total) * 16))
+    const next = new Uint32Array(total)
+    let count = 0
+    let violating = -1
+    const maxStates = this.opts.maxStates ?? Infinity
+    for (;;) {
+      // the list whose head has the smallest key
+      let w = -1
+      for (let k = 0; k < lists.length; k++) {
+        const h = heads[k]!
+        if (h >= lists[k]!.length) continue
+        if (w < 0 || keyBefore(lists[k]![h]!, lists[k]![h + 1]!, lists[w]![heads[w]!]!, lists[w]![heads[w]! + 1]!)) w = k
+      }
+      if (w < 0) break
+      const l = lists[w]!
+      const j = heads[w]!
+      heads[w] = j + ENTRY
+      const rank = l[j]!
+      const action = l[j + 1]!
+      const isEvent = event !== undefined && rank === event.rank && action === event.action
+      if (event && !isEvent && !keyBefore(rank, action, event.rank, event.action)) break
+      if (isEvent && event!.kind !== 'invariant') break
+      if (this.log.size >= maxStates) return { verdict: 'limit', limit: 'max-states', stats: this.stats(false, this.log.size) }
+      const id = this.log.push(level < 0 ? NO_PARENT : ids[rank]!, action)
+      if (level + 1 > this.diameter) this.diameter = level + 1
+      if (isEvent) {
+        violating = id
+        break
+      }
+      if (l[j + 6] === 1) {
+        index.set(l.subarray(j + 2, j + 6), count * 4)
+        next[count++] = id
+      }
+    }
+    if (event) return { verdict: 'violated', violation: this.violation(event, violating, ids), stats: this.stats(false, this.log.size) }
+    const chunks = done.map((d) => d.chunks)
+    this.frontierBytes = chunks.reduce((n, cs) => n + cs.reduce((m, c) => m + c.byteLength, 0), 0) + index.byteLength
+    this.held()
+    return { input: { count, index: index.buffer as SharedArrayBuffer, chunks }, ids: next.subarray(0, count) }
+  }
+
+  private violation(e: Event, violating: number, ids: Uint32Array): Violation {
+    const base = { property: e.property, kind: e.kind, message: e.message }
+    if (e.kind === 'invariant') return { ...base, path: this.log.path(violating) }
+    const path = this.log.path(ids[e.rank]!)
+    if (e.kind === 'transition') path.push(e.action)
+    return { ...base, path }
+  }
+
+  private stats(finished: boolean, distinct = this.log.size): ExploreStats {
+    this.peakRss = Math.max(this.peakRss, process.memoryUsage.rss())
+    this.held()
+    return statsOf({
+      start: this.start,
+      distinct,
+      generated: this.generated,
+      diameter: this.diameter,
+      queue: finished ? 0 : this.queued,
+      heldBytes: this.visited.bytes + this.log.bytes,
+      peakHeldBytes: this.peakHeld,
+      peakRssBytes: this.peakRss,
+      frontierSpilledBytes: 0,
+      frontierDiskPeakBytes: 0,
+      coverage: this.coverage,
+      measures: [],
+    })
+  }
+}
+
+function mergeCoverage(parts: ActionCoverage[][]): ActionCoverage[] {
+  const by = new Map<string, { fired: number; distinct: number }>()
+  for (const p of parts) {
+    for (const c of p) {
+      const e = by.get(c.type) ?? { fired: 0, distinct: 0 }
+      e.fired += c.fired
+      e.distinct += c.distinct
+      by.set(c.type, e)
+    }
+  }
+  return [...by].map(([type, e]) => ({ type, ...e }))
+}

@@ -1,0 +1,203 @@
+/**
+ * What a worker of a parallel search puts in place of a one-worker search's parts
+ * (`SearchParts`): the shared visited set, a list of the new states this worker holds
+ * (instead of the log of ids, which the coordinator keeps), and a queue that reads the
+ * level's states from shared chunks and writes new ones to this worker's chunks.
+ */
+import type { IdLog, VectorQueue, VisitedSet } from '../explorer.ts'
+import { NO_PARENT } from '../state-log.ts'
+import { Ctl, type LevelInput } from './protocol.ts'
+import { Insert, type SharedVisited } from '../shared-visited.ts'
+
+/** Words per entry of `NewStates`: lane A, lane B, rank, action, chunk, offset, length. */
+const STRIDE = 7
+/** Ranks a worker takes at a time, by default. */
+export const GRAIN = 32
+/** Words of a chunk of new state vectors (a longer vector gets a chunk of its own). */
+const CHUNK_WORDS = 1 << 20
+const FIRST_CHUNK_WORDS = 1 << 12
+
+export class WorkerVisited implements VisitedSet {
+  level = 0
+  lastA = 0
+  lastB = 0
+
+  constructor(
+    public table: SharedVisited,
+    /** A model with a view keeps, for a state reached first at this level, the vector of its smallest key. */
+    private readonly separate: boolean,
+  ) {}
+
+  add(a: number, b: number, parent: number, action: number): boolean {
+    this.lastA = a
+    this.lastB = b
+    const r = this.table.insert(a, b, this.level, parent === NO_PARENT ? 0 : parent, action)
+    return r === Insert.New || (r === Insert.Lowered && this.separate)
+  }
+
+  get bytes(): number {
+    return this.table.bytes
+  }
+}
+
+/** The new states this worker reached in the level, with the key it reached each by. */
+export class NewStates implements IdLog {
+  words = new Int32Array(STRIDE * 1024)
+  size = 0
+
+  constructor(private readonly visited: WorkerVisited) {}
+
+  push(parent: number, action: number): number {
+    if ((this.size + 1) * STRIDE > this.words.length) {
+      const w = new Int32Array(this.words.length * 2)
+      w.set(this.words)
+      this.words = w
+    }
+    const j = this.size * STRIDE
+    const w = this.words
+    w[j] = this.visited.lastA
+    w[j + 1] = this.visited.lastB
+    w[j + 2] = parent === NO_PARENT ? 0 : parent
+    w[j + 3] = action
+    w[j + 4] = -1
+    return this.size++
+  }
+
+  /** Where `push` of the queue put the vector of entry `id`. */
+  placed(id: number, chunk: number, offset: number, length: number): void {
+    const j = id * STRIDE
+    this.words[j + 4] = chunk
+    this.words[j + 5] = offset
+    this.words[j + 6] = length
+  }
+
+  at(id: number, field: number): number {
+    return this.words[id * STRIDE + field]!
+  }
+
+  clear(): void {
+    this.size = 0
+  }
+
+  path(): number[] {
+    throw new Error('a worker of a parallel search keeps no paths')
+  }
+
+  get bytes(): number {
+    return this.words.byteLength
+  }
+}
+
+export const enum Field {
+  A,
+  B,
+  Rank,
+  Action,
+  Chunk,
+  Offset,
+  Length,
+}
+
+export class LevelQueue implements VectorQueue {
+  id = 0
+  depth = 0
+  current: Int32Array<ArrayBufferLike> = new Int32Array(0)
+  /** The level's expansion stopped because the visited set must grow (resume with `take`). */
+  paused = false
+
+  private input: LevelInput | undefined
+  private index: Int32Array<ArrayBufferLike> = new Int32Array(0)
+  private views: Int32Array<ArrayBufferLike>[][] = []
+  private pos = 0
+  private end = 0
+  private readonly control: Int32Array
+
+  /** This level's chunks of new vectors. */
+  chunks: SharedArrayBuffer[] = []
+  private out: Int32Array<ArrayBufferLike> = new Int32Array(0)
+  private fill = 0
+
+  constructor(
+    control: SharedArrayBuffer,
+    private readonly visited: WorkerVisited,
+    private readonly states: NewStates,
+    private readonly grain: number,
+    /** Hand out a level's ranks from the last (tests: the order of keys must not depend on the order of work). */
+    private readonly reverse: boolean,
+  ) {
+    this.control = new Int32Array(control)
+  }
+
+  /** Starts a level: `input` is read, and new vectors go to fresh chunks. */
+  startLevel(level: number, input: LevelInput | undefined): void {
+    this.depth = level
+    this.input = input
+    this.index = input ? new Int32Array(input.index) : new Int32Array(0)
+    this.views = input ? input.chunks.map((cs) => cs.map((c) => new Int32Array(c))) : []
+    this.pos = this.end = 0
+    this.paused = false
+    this.chunks = []
+    this.out = new Int32Array(0)
+    this.fill = 0
+  }
+
+  get size(): number {
+    return this.end - this.pos
+  }
+
+  take(): boolean {
+    if (this.visited.table.growRequested) {
+      this.paused = true
+      return false
+    }
+    this.paused = false
+    const c = this.control
+    if (this.pos >= this.end) {
+      const count = this.input?.count ?? 0
+      const from = Atomics.add(c, Ctl.Next, this.grain)
+      if (from >= count) return false
+      this.pos = from
+      this.end = Math.min(count, from + this.grain)
+    }
+    const r = this.reverse ? (this.input?.count ?? 0) - 1 - this.pos : this.pos
+    if ((r > Atomics.load(c, Ctl.Cutoff) && !this.reverse) || Atomics.load(c, Ctl.Stop) !== 0) {
+      this.pos = this.end
+      return false
+    }
+    if (r > Atomics.load(c, Ctl.Cutoff)) {
+      this.pos++
+      return this.take()
+    }
+    this.pos++
+    const x = this.index
+    const j = r * 4
+    const off = x[j + 2]!
+    this.current = this.views[x[j]!]![x[j + 1]!]!.subarray(off, off + x[j + 3]!)
+    this.id = r
+    return true
+  }
+
+  push(words: Int32Array, len: number, id: number): void {
+    if (this.fill + len > this.out.length) {
+      // chunks double from FIRST_CHUNK_WORDS: a small level holds little memory
+      const words = Math.min(CHUNK_WORDS, Math.max(FIRST_CHUNK_WORDS, this.out.length * 2))
+      const buf = new SharedArrayBuffer(Math.max(words, len) * 4)
+      this.chunks.push(buf)
+      this.out = new Int32Array(buf)
+      this.fill = 0
+    }
+    this.out.set(words.subarray(0, len), this.fill)
+    this.states.placed(id, this.chunks.length - 1, this.fill, len)
+    this.fill += len
+  }
+
+  get bytes(): number {
+    return this.chunks.reduce((n, c) => n + c.byteLength, 0)
+  }
+
+  readonly spilledBytes = 0
+  readonly peakDiskBytes = 0
+  readonly spillFailure = undefined
+
+  dispose(): void {}
+}

@@ -1,0 +1,208 @@
+/**
+ * A worker thread of a parallel search: builds its own copy of the model, then expands the
+ * states of each level it is given with the one-worker search's code (`Search`) over
+ * shared parts (`level-parts.ts`), and reports the new states it holds in key order.
+ */
+import { parentPort } from 'node:worker_threads'
+import { shareInterning } from '../codec.ts'
+import { Found, Search, Stop, type LimitKind } from '../explorer.ts'
+import type { AnyModel } from '../model.ts'
+import { SharedVisited } from '../shared-visited.ts'
+import { Field, LevelQueue, NewStates, WorkerVisited } from './level-parts.ts'
+import { Ctl, ENTRY, keyBefore, type Event, type FromWorker, type ToWorker } from './protocol.ts'
+import { modelFromSource } from './source.ts'
+import { threadError } from '../threads.ts'
+
+const port = parentPort!
+const post = (m: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer)
+
+interface Running {
+  readonly worker: number
+  readonly model: AnyModel
+  readonly search: Search
+  readonly visited: WorkerVisited
+  readonly states: NewStates
+  readonly queue: LevelQueue
+  readonly control: Int32Array
+  readonly deferred: boolean
+  level: number
+  /** The violations found in the level; the first in key order is the worker's event. */
+  events: Found[]
+}
+
+let run: Running | undefined
+let worker = -1
+
+port.on('message', (m: ToWorker) => {
+  void handle(m).catch((e: unknown) => {
+    post({ kind: 'error', worker, ...threadError(run ? run.search.failure(e) : e) })
+  })
+})
+
+async function handle(m: ToWorker): Promise<void> {
+  switch (m.kind) {
+    case 'start': {
+      worker = m.worker
+      shareInterning(m.tables)
+      const model = await modelFromSource(m.source)
+      const deferred = model.view !== undefined || model.symmetry !== undefined
+      const visited = new WorkerVisited(new SharedVisited(m.visited, m.counts), deferred)
+      const states = new NewStates(visited)
+      const queue = new LevelQueue(m.control, visited, states, m.grain, m.reverse)
+      const control = new Int32Array(m.control)
+      const search = new Search(
+        model,
+        { ...m.options, memoryLimitBytes: Infinity, interrupted: () => Atomics.load(control, Ctl.Stop) !== 0 },
+        { visited, log: states, queue, deferStateChecks: deferred },
+      )
+      run = { worker, model, search, visited, states, queue, control, deferred, level: 0, events: [] }
+      post({ kind: 'ready', worker, deferred, measures: Object.keys(model.measures ?? {}).length, observer: false })
+      return
+    }
+    case 'expand': {
+      const r = run!
+      r.level = m.level
+      r.visited.level = m.level + 1
+      r.states.clear()
+      r.queue.startLevel(m.level, m.input)
+      r.events = []
+      if (m.level < 0) {
+        if (r.worker === 0) guard(r, () => r.search.begin())
+        post({ kind: 'expanded', worker })
+        return
+      }
+      return expand(r)
+    }
+    case 'resume': {
+      const r = run!
+      r.visited.table = new SharedVisited(m.visited, r.visited.table.countsBuffer)
+      return expand(r)
+    }
+    case 'finalize':
+      return finalize(run!)
+  }
+}
+
+/**
+ * Expands the states this worker takes until none is left (or the visited set must grow).
+ * A violation ends the state it is found in, cuts off the ranks after it, and expanding
+ * goes on: a rank before it may still be in this worker's hands.
+ */
+function expand(r: Running): void {
+  let limit: LimitKind | undefined
+  let found = true
+  while (found && limit === undefined) {
+    found = guard(r, () => {
+      try {
+        r.search.expand(Infinity)
+      } catch (e) {
+        if (e instanceof Stop) limit = e.limit
+        else throw e
+      }
+    })
+  }
+  if (r.queue.paused && limit === undefined) return post({ kind: 'paused', worker })
+  post({ kind: 'expanded', worker, ...(limit !== undefined ? { limit } : {}) })
+}
+
+/** Runs `f`; true when it found a violation (kept among the level's events; ranks past it are cut off). */
+function guard(r: Running, f: () => void): boolean {
+  try {
+    f()
+    return false
+  } catch (e) {
+    if (!(e instanceof Found)) throw e
+    r.events.push(e)
+    // an invariant is found at a new state, while expanding its parent
+    const rank = e.kind === 'invariant' ? r.states.at(e.id, Field.Rank) : e.id
+    if (r.level >= 0) atomicMin(r.control, Ctl.Cutoff, rank)
+    return true
+  }
+}
+
+/** The first of the level's violations in key order (an invariant's key: its state's final key). */
+function firstEvent(r: Running, rank: Int32Array, act: Int32Array): Event | undefined {
+  let first: Event | undefined
+  for (const e of r.events) {
+    const key =
+      e.kind === 'invariant' ? { rank: rank[e.id]!, action: act[e.id]! } : { rank: e.id, action: e.action ?? -1 }
+    if (!first || keyBefore(key.rank, key.action, first.rank, first.action)) first = { property: e.property, kind: e.kind, message: e.message, ...key }
+  }
+  return first
+}
+
+function atomicMin(a: Int32Array, i: number, v: number): void {
+  for (;;) {
+    const cur = Atomics.load(a, i)
+    if (cur <= v || Atomics.compareExchange(a, i, cur, v) === cur) return
+  }
+}
+
+/**
+ * Puts the new states this worker holds in order of their final keys (read from the shared
+ * set now that every worker is done with the level), runs the checks a view put off, and
+ * sends the list.
+ */
+function finalize(r: Running): void {
+  const { states: s, search } = r
+  const t = r.visited.table
+  const n = s.size
+  const rank = new Int32Array(n)
+  const act = new Int32Array(n)
+  const kept: number[] = []
+  for (let id = 0; id < n; id++) {
+    const slot = t.find(s.at(id, Field.A), s.at(id, Field.B))
+    rank[id] = t.rankAt(slot)
+    act[id] = t.actionAt(slot)
+    // with a view, the entry reached by the final key is the one kept (its vector is the state kept)
+    if (r.deferred && (rank[id] !== s.at(id, Field.Rank) || act[id] !== s.at(id, Field.Action))) continue
+    kept.push(id)
+  }
+  kept.sort((x, y) => rank[x]! - rank[y]! || act[x]! - act[y]!)
+  let event = firstEvent(r, rank, act)
+
+  const views = r.queue.chunks.map((c) => new Int32Array(c))
+  const out = new Int32Array(kept.length * ENTRY)
+  let checking = r.deferred
+  for (let k = 0; k < kept.length; k++) {
+    const id = kept[k]!
+    const chunk = s.at(id, Field.Chunk)
+    let expand = chunk >= 0 ? 1 : 0
+    if (checking && chunk >= 0) {
+      if (event && !keyBefore(rank[id]!, act[id]!, event.rank, event.action)) checking = false
+      else {
+        try {
+          expand = search.checkDeferred(views[chunk]!, s.at(id, Field.Offset), id) ? 1 : 0
+        } catch (e) {
+          if (!(e instanceof Found)) throw e
+          event = { property: e.property, kind: e.kind, message: e.message, rank: rank[id]!, action: act[id]! }
+          checking = false
+          expand = 0
+        }
+      }
+    }
+    const j = k * ENTRY
+    out[j] = rank[id]!
+    out[j + 1] = act[id]!
+    out[j + 2] = r.worker
+    out[j + 3] = chunk
+    out[j + 4] = s.at(id, Field.Offset)
+    out[j + 5] = s.at(id, Field.Length)
+    out[j + 6] = expand
+  }
+  const share = search.share()
+  post(
+    {
+      kind: 'finalized',
+      worker,
+      entries: out,
+      chunks: r.queue.chunks,
+      event,
+      generated: share.generated,
+      coverage: share.coverage,
+      cutByDepth: share.cutByDepth,
+      bytes: s.bytes,
+    },
+    [out.buffer],
+  )
+}

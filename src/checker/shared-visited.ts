@@ -1,0 +1,155 @@
+/**
+ * The visited set of a parallel search: one open-addressing table of 64-bit fingerprints
+ * in shared memory, inserted into by every worker without a lock (compare-and-exchange on
+ * the first lane claims a slot).
+ *
+ * The search is level-synchronous, and a state first reached at the current level keeps
+ * the smallest key (parent's rank in the level, action index) of the steps that reach it:
+ * the step a one-worker breadth-first search would have taken first. So the states of a
+ * level can be put in the one-worker order afterwards, and counterexamples, state ids and
+ * counts come out as one worker's.
+ *
+ * Slot (4 int32 words): lane A (0: empty; a zero lane is stored as 1), lane B (0 while the
+ * claiming worker is still writing the slot), the key's rank (LOCKED while a worker lowers
+ * the key), and the level (low 16 bits) << 16 | the key's action index. A level is compared
+ * modulo 2^16: a state 65,536 levels old taken for a new one only costs a wasted key update.
+ */
+const STRIDE = 4
+const LOCKED = -1
+/** The table is grown (by the coordinator, all workers paused) past this load. */
+export const SHARED_LOAD = 0.7
+
+export const enum Insert {
+  /** The caller claimed the slot: the state is new. */
+  New,
+  /** Reached before at this level; the caller's key is now the slot's key. */
+  Lowered,
+  /** Seen before (at this level with a smaller key, or at an earlier level). */
+  Seen,
+}
+
+export class SharedVisited {
+  readonly buffer: SharedArrayBuffer
+  readonly table: Int32Array
+  private readonly mask: number
+  /** counts[0]: states in the table; counts[1]: 1 when a worker asks for a larger table. */
+  private readonly counts: Int32Array
+  private readonly growAt: number
+
+  static allocate(slots: number): SharedArrayBuffer {
+    return new SharedArrayBuffer(slots * STRIDE * 4)
+  }
+
+  constructor(buffer: SharedArrayBuffer, counts: SharedArrayBuffer) {
+    this.buffer = buffer
+    this.table = new Int32Array(buffer)
+    this.mask = this.table.length / STRIDE - 1
+    this.counts = new Int32Array(counts)
+    this.growAt = Math.floor((this.mask + 1) * SHARED_LOAD)
+  }
+
+  get countsBuffer(): SharedArrayBuffer {
+    return this.counts.buffer as SharedArrayBuffer
+  }
+
+  get slots(): number {
+    return this.mask + 1
+  }
+
+  get size(): number {
+    return Atomics.load(this.counts, 0)
+  }
+
+  get bytes(): number {
+    return this.table.byteLength
+  }
+
+  get growRequested(): boolean {
+    return Atomics.load(this.counts, 1) !== 0
+  }
+
+  /** Inserts the fingerprint reached by step (rank, action) of `level`. */
+  insert(a: number, b: number, level: number, rank: number, action: number): Insert {
+    if (a === 0) a = 1
+    if (b === 0) b = 1
+    const t = this.table
+    const mask = this.mask
+    const tag = ((level & 0xffff) << 16) | action
+    let i = (a ^ (b >>> 7)) & mask
+    for (;;) {
+      const j = i * STRIDE
+      let sa = Atomics.load(t, j)
+      if (sa === 0) {
+        sa = Atomics.compareExchange(t, j, 0, a)
+        if (sa === 0) {
+          t[j + 3] = tag
+          Atomics.store(t, j + 2, rank)
+          Atomics.store(t, j + 1, b)
+          if (Atomics.add(this.counts, 0, 1) + 1 > this.growAt) Atomics.store(this.counts, 1, 1)
+          return Insert.New
+        }
+      }
+      if (sa === a) {
+        let sb = Atomics.load(t, j + 1)
+        while (sb === 0) sb = Atomics.load(t, j + 1)
+        if (sb === b) return (Atomics.load(t, j + 3) >>> 16) === (level & 0xffff) ? this.lower(j, tag, rank) : Insert.Seen
+      }
+      i = (i + 1) & mask
+    }
+  }
+
+  /** Makes (rank, tag's action) the slot's key when it is smaller; same rank: the earlier action stays. */
+  private lower(j: number, tag: number, rank: number): Insert {
+    const t = this.table
+    for (;;) {
+      const r = Atomics.load(t, j + 2)
+      if (r === LOCKED) continue
+      if (r <= rank) return Insert.Seen
+      if (Atomics.compareExchange(t, j + 2, r, LOCKED) === r) {
+        Atomics.store(t, j + 3, tag)
+        Atomics.store(t, j + 2, rank)
+        return Insert.Lowered
+      }
+    }
+  }
+
+  /** The slot of a fingerprint in the table (-1: absent); read once every worker is done. */
+  find(a: number, b: number): number {
+    if (a === 0) a = 1
+    if (b === 0) b = 1
+    const t = this.table
+    let i = (a ^ (b >>> 7)) & this.mask
+    for (;;) {
+      const j = i * STRIDE
+      if (t[j] === 0) return -1
+      if (t[j] === a && t[j + 1] === b) return j
+      i = (i + 1) & this.mask
+    }
+  }
+
+  rankAt(slot: number): number {
+    return this.table[slot + 2]!
+  }
+
+  actionAt(slot: number): number {
+    return this.table[slot + 3]! & 0xffff
+  }
+
+  /** A table of twice the slots holding the same entries (all workers paused). */
+  grown(): SharedVisited {
+    const buffer = SharedVisited.allocate(this.slots * 2)
+    const t = new Int32Array(buffer)
+    const mask = this.slots * 2 - 1
+    const old = this.table
+    for (let j = 0; j < old.length; j += STRIDE) {
+      const a = old[j]!
+      if (a === 0) continue
+      const b = old[j + 1]!
+      let i = (a ^ (b >>> 7)) & mask
+      while (t[i * STRIDE] !== 0) i = (i + 1) & mask
+      t.set(old.subarray(j, j + STRIDE), i * STRIDE)
+    }
+    Atomics.store(this.counts, 1, 0)
+    return new SharedVisited(buffer, this.countsBuffer)
+  }
+}

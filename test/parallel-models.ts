@@ -1,0 +1,52 @@
+/**
+ * Models a parallel search's workers build for the tests (`ModelSource` args are plain
+ * data): random graphs with the engine's optional parts switched on one at a time.
+ */
+import type { Action, AnyModel } from '../src/checker/model.ts'
+import { graphModel, type Graph } from './graph-model.ts'
+
+export type Variant = 'invariant' | 'deadlock' | 'transition' | 'constraint' | 'view'
+
+export interface GraphArgs {
+  readonly n: number
+  readonly edges: readonly (readonly number[])[]
+  readonly init: readonly number[]
+  readonly bad: readonly number[]
+  readonly terminal: readonly number[]
+  readonly variant: Variant
+}
+
+export const graphOf = (a: GraphArgs): Graph => ({ ...a, bad: new Set(a.bad), terminal: new Set(a.terminal) })
+
+type S = { readonly node: number; readonly via?: number }
+
+/** The graph as a model of the variant (the same for the one-worker search and the workers). */
+export function buildGraph(a: GraphArgs): AnyModel {
+  const g = graphOf(a)
+  const base = graphModel(g) as unknown as AnyModel
+  switch (a.variant) {
+    case 'invariant':
+    case 'deadlock':
+      return base
+    case 'transition': {
+      const { invariants: _, ...rest } = base
+      return {
+        ...rest,
+        invariants: {},
+        transitionInvariants: { noBadStep: (s: unknown, _a: Action, t: unknown) => !(g.bad.has((t as S).node) && (s as S).node % 2 === 0) || 'bad step' },
+      }
+    }
+    case 'constraint':
+      return { ...base, constraint: (s: unknown) => (s as S).node % 3 !== 1 }
+    case 'view':
+      // the node a step came from is part of the state but not of its identity: which
+      // state a level keeps (the first reached) shows in the counterexample's states
+      return {
+        ...base,
+        next: (s: unknown, act: Action) => ({ node: (act as unknown as { to: number }).to, via: (s as S).node }),
+        init: () => g.init.map((node) => ({ node, via: -1 })),
+        view: (s: unknown) => ({ node: (s as S).node }),
+        invariants: { notBad: (s: unknown) => !g.bad.has((s as S).node) || (s as S).via! % 2 === 0 || `bad via ${(s as S).via}` },
+      }
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * A parallel search gives one worker's result: verdict, counterexample, distinct states,
+ * diameter, on random graphs (with each optional part of a model) and on built-in models.
+ */
+import fc from 'fast-check'
+import { describe, expect, test } from 'vitest'
+import { explore, type ExploreOptions, type ExploreResult } from '../src/checker/explorer.ts'
+import { builtinModel } from '../src/checker/load.ts'
+import { exploreParallel } from '../src/checker/parallel/explore-parallel.ts'
+import { builtinSource, type ModelSource } from '../src/checker/parallel/source.ts'
+import { resolveParams } from '../src/checker/params.ts'
+import { graphArb } from './graph-model.ts'
+import { buildGraph, type GraphArgs, type Variant } from './parallel-models.ts'
+
+const summary = (r: ExploreResult) => ({
+  verdict: r.verdict,
+  ...(r.verdict === 'violated' ? { property: r.violation.property, kind: r.violation.kind, path: r.violation.path } : {}),
+  ...(r.verdict === 'limit' ? { limit: r.limit } : {}),
+  distinct: r.stats.distinct,
+  diameter: r.stats.diameter,
+})
+
+const graphSource = (args: GraphArgs): ModelSource => ({ module: new URL('./parallel-models.ts', import.meta.url).href, exportName: 'buildGraph', args })
+
+/** Larger graphs than the explorer's tests: levels must be split between the workers. */
+const bigGraphArb = fc.integer({ min: 40, max: 400 }).chain((n) =>
+  fc.record({
+    n: fc.constant(n),
+    edges: fc.array(fc.array(fc.integer({ min: 0, max: n - 1 }), { maxLength: 5 }), { minLength: n, maxLength: n }),
+    init: fc.uniqueArray(fc.integer({ min: 0, max: n - 1 }), { minLength: 1, maxLength: 3 }),
+    bad: fc.uniqueArray(fc.integer({ min: 0, max: n - 1 }), { maxLength: 3 }),
+    terminal: fc.uniqueArray(fc.integer({ min: 0, max: n - 1 }), { maxLength: n }),
+  }),
+)
+
+/**
+ * The workers take one state at a time, and, in reverse, each level from its last state:
+ * a state is then mostly reached first by a step that comes late in one worker's order.
+ */
+async function same(args: GraphArgs, opts: ExploreOptions): Promise<void> {
+  const one = summary(explore(buildGraph(args), opts))
+  expect(summary(await exploreParallel(buildGraph(args), graphSource(args), 2, { ...opts, grain: 1 }))).toEqual(one)
+  expect(summary(await exploreParallel(buildGraph(args), graphSource(args), 2, { ...opts, grain: 1, reverse: true }))).toEqual(one)
+}
+
+describe('parallel search equals one worker on random graphs', () => {
+  const variants: [Variant, ExploreOptions][] = [
+    ['invariant', { checkDeadlock: false }],
+    ['deadlock', {}],
+    ['transition', { checkDeadlock: false }],
+    ['constraint', { checkDeadlock: false }],
+    ['view', { checkDeadlock: false }],
+  ]
+  for (const [variant, opts] of variants) {
+    test(variant, async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.oneof(bigGraphArb, graphArb.map((g) => ({ ...g, bad: [...g.bad], terminal: [...g.terminal] }))), (g) => same({ ...g, variant }, opts)),
+        { numRuns: 4, seed: 7 },
+      )
+    }, 120_000)
+  }
+
+  test('--max-states and --max-depth', async () => {
+    await fc.assert(
+      fc.asyncProperty(bigGraphArb, fc.integer({ min: 1, max: 60 }), fc.integer({ min: 0, max: 4 }), async (g, maxStates, maxDepth) => {
+        const args = { ...g, bad: [], variant: 'invariant' as const }
+        await same(args, { checkDeadlock: false, maxStates })
+        await same(args, { checkDeadlock: false, maxDepth })
+      }),
+      { numRuns: 3, seed: 11 },
+    )
+  }, 120_000)
+})
+
+describe('parallel search equals one worker on built-in models', () => {
+  const cases: [string, string[], string[]][] = [
+    ['ticket', ['threads=4', 'modulo=4'], []],
+    ['ticket', ['threads=3'], ['nonAtomicTicket']],
+    ['lamport', ['kernels=3'], []],
+    ['spinlock', ['lock=pmt-basic', 'V=3', 'W=3'], []],
+    ['tlb', ['scheme=ipi'], []],
+  ]
+  for (const [name, params, mutations] of cases) {
+    test(`${name} ${params.join(' ')} ${mutations.join(' ')}`, async () => {
+      const factory = builtinModel(name)
+      const p = resolveParams(factory, params)
+      const model = () => factory.create(p, new Set(mutations))
+      const one = summary(explore(model()))
+      expect(summary(await exploreParallel(model(), builtinSource(name, p, mutations), 2))).toEqual(one)
+      expect(summary(await exploreParallel(model(), builtinSource(name, p, mutations), 2, { grain: 1, reverse: true }))).toEqual(one)
+    }, 120_000)
+  }
+})
