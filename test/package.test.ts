@@ -79,17 +79,31 @@ test('packed, installed elsewhere, a model written against the package is type-c
   expect(bad.stdout).toMatch(/Verdict: violated small after 5 steps/)
 }, 300_000)
 
-test('a lone model file in a folder without package.json: .ts, .mts, .js, .mjs, and a plain function', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'rkcheck-lone-'))
+test('a lone model file in any folder: .ts, .mts, .js, .mjs, and a plain function; with or without a package.json and its "type"', () => {
   const plain = `export default function counter() {
   return { name: 'plain', init: () => [{ n: 0 }], actions: (s) => (s.n < 2 ? [{ type: 'inc' }] : []),
     next: (s) => ({ n: s.n + 1 }), invariants: { below: (s) => s.n < 2 || 'two' }, terminal: () => true }
 }\n`
-  const files: Record<string, string> = { 'm.ts': MODEL, 'm.mts': MODEL, 'p.js': plain, 'p.mjs': plain }
-  for (const [name, text] of Object.entries(files)) {
-    writeFileSync(join(dir, name), text)
-    const r = spawnSync(process.execPath, [join(ROOT, 'bin/rkcheck.mjs'), 'check', '--model-file', name, '-q'], { cwd: dir, encoding: 'utf8', env: plainEnv() })
-    expect(r.stderr, name).toBe('')
-    expect(r.stdout, name).toMatch(name.startsWith('m') ? /Verdict: holds/ : /Verdict: violated below after 2 steps/)
+  // typed code that imports nothing: a CommonJS package once loaded it untransformed ("Unexpected identifier")
+  const lone = `type S = { n: number }
+export default { name: 'lone', init: (): S[] => [{ n: 0 }], actions: (s: S) => (s.n < 2 ? [{ type: 'inc' }] : []),
+  next: (s: S): S => ({ n: s.n + 1 }), invariants: { below: (s: S) => s.n < 2 || 'two' }, terminal: () => true }\n`
+  const files: Record<string, string> = { 'm.ts': MODEL, 'm.mts': MODEL, 'lone.ts': lone, 'p.js': plain, 'p.mjs': plain }
+  const packages: Record<string, object | undefined> = {
+    'no package.json': undefined,
+    'a package.json without "type"': { name: 'user' },
+    '"type": "module"': { name: 'user', type: 'module' },
+    '"type": "commonjs"': { name: 'user', type: 'commonjs' },
   }
-}, 120_000)
+  for (const [kind, pkg] of Object.entries(packages)) {
+    for (const [name, text] of Object.entries(files)) {
+      // one folder per file: tsx resolves an import of m.js to a neighbouring m.ts
+      const dir = mkdtempSync(join(tmpdir(), 'rkcheck-lone-'))
+      if (pkg) writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg))
+      writeFileSync(join(dir, name), text)
+      const r = spawnSync(process.execPath, [join(ROOT, 'bin/rkcheck.mjs'), 'check', '--model-file', name, '-q'], { cwd: dir, encoding: 'utf8', env: plainEnv() })
+      expect(r.stderr, `${name}, ${kind}`).toBe('')
+      expect(r.stdout, `${name}, ${kind}`).toMatch(name.startsWith('m') ? /Verdict: holds/ : /Verdict: violated below after 2 steps/)
+    }
+  }
+}, 300_000)

@@ -1,7 +1,9 @@
 // Module hooks for loading users' model files (registered by load.ts with module.register):
 // - a model file (.ts, .mts, .js, .mjs) and the files it imports load as ES modules
-//   wherever they are, with or without a package.json, unless their package says
-//   "type": "commonjs" (Node and tsx would otherwise take a lone file for CommonJS);
+//   wherever they are, with or without a package.json; in a package that says
+//   "type": "commonjs", those written with import/export do (as tsc compiles such a .ts
+//   file), the others stay CommonJS (Node and tsx would otherwise take a lone file for
+//   CommonJS, and run a .ts file of a CommonJS package untransformed);
 // - `import ... from 'rkcheck'` (and rkcheck's own dependencies) resolve to the rkcheck
 //   that is running when the file's folder has no copy of its own.
 import { existsSync, readFileSync } from 'node:fs'
@@ -44,6 +46,20 @@ function commonJsPackage(dir) {
   return known
 }
 
+/**
+ * An import or export statement at the start of a line (not TypeScript's CommonJS forms
+ * `import x = require(...)` and `export =`): the file is written as an ES module.
+ */
+const MODULE_SYNTAX = /^[ \t]*(?:import(?:[ \t]+[\w$]|[ \t]*[*{"'])(?![\w$]*[ \t]*=[ \t]*require\b)|export[ \t]+(?:default|const|let|var|function|class|async|type|interface|enum|declare|abstract|\{|\*)|export[ \t]*[{*])/m
+
+function writtenAsModule(path) {
+  try {
+    return MODULE_SYNTAX.test(readFileSync(path, 'utf8'))
+  } catch {
+    return false
+  }
+}
+
 export async function resolve(specifier, context, next) {
   let r
   try {
@@ -57,6 +73,8 @@ export async function resolve(specifier, context, next) {
   }
   if (!r.url.startsWith('file:')) return r
   const path = fileURLToPath(r.url)
-  if (/\.(ts|mts|js|mjs)$/.test(path) && !path.includes('/node_modules/') && !commonJsPackage(dirname(path))) return { ...r, format: 'module' }
+  if (/\.(ts|mts|js|mjs)$/.test(path) && !path.includes('/node_modules/') && (!commonJsPackage(dirname(path)) || writtenAsModule(path))) {
+    return { ...r, format: 'module' }
+  }
   return r
 }
