@@ -8,7 +8,9 @@
  * process columns the whole process (rkcheck: Node and tsx start-up included; SPIN: the
  * compiled verifier, its generation and compilation reported apart). The ratio is
  * rkcheck's median speed over SPIN's; rkcheck's and SPIN's runs alternate, so that both
- * meet the same load on a shared machine.
+ * meet the same load on a shared machine. Configurations marked `parallel` also run on
+ * that many worker threads (alternating with the one-worker runs); their seconds include
+ * starting the workers.
  */
 import { execFileSync } from 'node:child_process'
 import { writeFileAtomic } from '../src/checker/files.ts'
@@ -25,6 +27,8 @@ interface Config {
   readonly promela?: { readonly file: string; readonly defines: readonly string[] }
   /** Bar and goal of rkcheck's speed over SPIN's (issue: engine scale). */
   readonly spinRatio?: { readonly bar: number; readonly goal: number }
+  /** Also run on this many worker threads, alternating with the one-worker runs. */
+  readonly parallel?: number
 }
 
 const CONFIGS: readonly Config[] = [
@@ -35,6 +39,7 @@ const CONFIGS: readonly Config[] = [
     params: ['threads=8', 'modulo=16'],
     promela: { file: 'bench/ticket.pml', defines: ['-DN=8', '-DMOD=16'] },
     spinRatio: { bar: 0.5, goal: 1 },
+    parallel: 2,
   },
   {
     name: 'lamport 3 kernels 2 pages, atomic timestamp',
@@ -43,11 +48,14 @@ const CONFIGS: readonly Config[] = [
     params: ['kernels=3', 'pages=2', 'atomicTimestamp=true'],
     promela: { file: 'bench/lamport.pml', defines: [] },
     spinRatio: { bar: 0.25, goal: 1 },
+    parallel: 2,
   },
   { name: 'ticket 6 threads mod 16, immer next', model: 'ticket', representation: 'objects', params: ['threads=6', 'modulo=16'] },
 ]
 
 const BAR = { statesPerSec: 300_000, bytesPerState: 32 }
+/** Speed on two workers over one (issue: engine scale). */
+const PARALLEL_BAR = { bar: 1.6, goal: 1.9 }
 
 const args = process.argv.slice(2)
 const option = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined)
@@ -65,6 +73,8 @@ interface Run {
   peakBytesPerState: number
   peakRssMiB: number
   processSeconds: number
+  /** Which engine ran: the sources through tsx, or the compiled dist/ (parallel runs, when current). */
+  engine: string
 }
 
 const median = (xs: number[]): number => {
@@ -76,9 +86,11 @@ const median = (xs: number[]): number => {
 const noSpin = spinMissing()
 if (noSpin !== undefined) process.stderr.write(`SPIN is not run: ${noSpin}\n`)
 
-function rkcheckRun(c: Config): Run {
+function rkcheckRun(c: Config, workers = 1): Run {
   const started = process.hrtime.bigint()
-  const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/one.ts', c.model, c.representation, ...c.params], { encoding: 'utf8' })
+  const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/one.ts', c.model, c.representation, ...(workers > 1 ? [`workers=${workers}`] : []), ...c.params], {
+    encoding: 'utf8',
+  })
   return { ...(JSON.parse(out) as Omit<Run, 'processSeconds'>), processSeconds: Number(process.hrtime.bigint() - started) / 1e9 }
 }
 
@@ -96,10 +108,16 @@ const results = CONFIGS.filter((c) => only === undefined || c.name.startsWith(on
   const verifier = spinVerifier(c)
   const all: Run[] = []
   const spinRuns: SpinRun[] = []
+  const parallelRuns: Run[] = []
   for (let i = 0; i < n; i++) {
     const r = rkcheckRun(c)
     process.stderr.write(`${c.name}: run ${i + 1}: ${int(r.statesPerSec)} states/s, ${r.seconds.toFixed(2)} s\n`)
     all.push(r)
+    if (c.parallel !== undefined) {
+      const p = rkcheckRun(c, c.parallel)
+      process.stderr.write(`${c.name}: ${c.parallel} workers, run ${i + 1}: ${int(p.statesPerSec)} states/s, ${p.seconds.toFixed(2)} s (${p.engine})\n`)
+      parallelRuns.push(p)
+    }
     if (verifier === undefined) continue
     const s = runSpin(verifier.pan)
     process.stderr.write(`${c.name}: SPIN run ${i + 1}: ${int(s.statesPerSec)} states/s, ${s.seconds.toFixed(2)} s\n`)
@@ -116,6 +134,20 @@ const results = CONFIGS.filter((c) => only === undefined || c.name.startsWith(on
     memoryMiB: median(spinRuns.map((r) => r.memoryMiB)),
   }
   const statesPerSec = median(all.map((r) => r.statesPerSec))
+  const parallel = c.parallel !== undefined && {
+    workers: c.parallel,
+    engine: parallelRuns[0]!.engine,
+    distinct: parallelRuns[0]!.distinct,
+    sameStates: parallelRuns.every((r) => r.distinct === all[0]!.distinct && r.verdict === all[0]!.verdict),
+    seconds: median(parallelRuns.map((r) => r.seconds)),
+    statesPerSec: median(parallelRuns.map((r) => r.statesPerSec)),
+    speedup: median(parallelRuns.map((r) => r.statesPerSec)) / statesPerSec,
+    /** Speed-up of each pair of runs made one after the other. */
+    speedupRange: [Math.min(...parallelRuns.map((r, i) => r.statesPerSec / all[i]!.statesPerSec)), Math.max(...parallelRuns.map((r, i) => r.statesPerSec / all[i]!.statesPerSec))],
+    peakBytesPerState: median(parallelRuns.map((r) => r.peakBytesPerState)),
+    peakRssMiB: median(parallelRuns.map((r) => r.peakRssMiB)),
+    bar: PARALLEL_BAR,
+  }
   return {
     config: c.name,
     model: c.model,
@@ -132,6 +164,7 @@ const results = CONFIGS.filter((c) => only === undefined || c.name.startsWith(on
     bytesPerState: median(all.map((r) => r.bytesPerState)),
     peakBytesPerState: median(all.map((r) => r.peakBytesPerState)),
     peakRssMiB: median(all.map((r) => r.peakRssMiB)),
+    ...(parallel ? { parallel } : {}),
     ...(spin
       ? {
           spin,
@@ -182,6 +215,32 @@ if (versus.length > 0) {
         r.spin!.memoryMiB.toFixed(0),
         r.spin!.compileSeconds.toFixed(1),
       ]),
+    ),
+  )
+}
+const parallelRows = results.filter((r) => r.parallel !== undefined)
+if (parallelRows.length > 0) {
+  console.log('Parallel search (breadth-first, worker threads over one shared visited set), against one worker in the same run:')
+  console.log(
+    table(
+      ['configuration', 'workers', 'same states', 'states/s 1 worker', 'states/s', 'speed-up', 'pairs min..max', 'bar', 'seconds', 'peak bytes/state', 'peak RSS MiB', 'engine'],
+      parallelRows.map((r) => {
+        const p = r.parallel!
+        return [
+          r.config,
+          String(p.workers),
+          p.sameStates ? 'yes' : 'NO',
+          int(r.statesPerSec),
+          int(p.statesPerSec),
+          p.speedup.toFixed(2),
+          `${p.speedupRange[0]!.toFixed(2)}..${p.speedupRange[1]!.toFixed(2)}`,
+          `${p.bar.bar} (${p.speedup >= p.bar.bar ? 'met' : 'NOT met'}), goal ${p.bar.goal}`,
+          p.seconds.toFixed(2),
+          p.peakBytesPerState.toFixed(1),
+          p.peakRssMiB.toFixed(0),
+          p.engine,
+        ]
+      }),
     ),
   )
 }
