@@ -19,7 +19,10 @@
  *   Each pass makes the trace shorter or moves an earlier-ranked actor's step ahead of a
  *   later-ranked one's, so the loop ends.
  *
- * - shortcuts (`shortcutSteps`), when neither of those shortens the trace any more.
+ * - shortcuts (`shortcutSteps`), when neither of those shortens the trace any more;
+ * - then one step moved later in the trace, past steps it depends on (`moveSteps`): a
+ *   second task that faults on a page before the first one has installed it reads it after
+ *   the install instead, a hit, and the steps of its own fault are dropped.
  *
  * Every step of a candidate is enabled where it is taken, and a candidate is cut at the
  * first state where the property fails. Deterministic: no randomness, the same trace in
@@ -290,8 +293,32 @@ export const SHORTCUT_BUDGET = 20_000
 const SHORTCUT_MIN = 200
 
 /**
+ * One step moved later in the trace (from the first step on, to each later position in
+ * turn); the first candidate that is shorter (the steps it disables dropped, as in the
+ * structural passes) is kept. At most `MOVE_CANDIDATES` candidates (every move of a trace of
+ * 100 steps). Returns the trace itself when no move shortens it.
+ */
+export function moveSteps(model: AnyModel, trace: ViolatingTrace, target: ShrinkTarget): ShrinkResult {
+  const checks = PropertyChecks.only(model, target.property, target.kind)
+  const init = trace.path[0] ?? 0
+  const n = trace.actions.length
+  let attempts = 0
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n && attempts < MOVE_CANDIDATES; j++) {
+      const as = [...trace.actions.slice(0, i), ...trace.actions.slice(i + 1, j + 1), trace.actions[i]!, ...trace.actions.slice(j + 1)]
+      attempts++
+      const cand = violatingPrefix(model, init, as, checks, true)
+      if (cand !== null && cand.actions.length < n) return { ...cand, attempts }
+    }
+  }
+  return { ...trace, attempts }
+}
+
+const MOVE_CANDIDATES = 5_000
+
+/**
  * fast-check's shrinking and the structural passes in turns; when a round of both shortens
- * nothing, the shortcuts; until they shorten nothing either.
+ * nothing, the shortcuts, then a step moved later; until none of them shortens the trace.
  */
 export function minimizeTrace(model: AnyModel, trace: ViolatingTrace, target: ShrinkTarget): Minimized {
   let cur = trace
@@ -308,9 +335,12 @@ export function minimizeTrace(model: AnyModel, trace: ViolatingTrace, target: Sh
     }
     const byShortcuts = shortcutSteps(model, bySteps, target)
     attempts += byShortcuts.attempts
-    const shorter = byShortcuts.actions.length < bySteps.actions.length
     cur = byShortcuts
-    if (!shorter) break
+    if (byShortcuts.actions.length < bySteps.actions.length) continue
+    const moved = moveSteps(model, byShortcuts, target)
+    attempts += moved.attempts
+    if (moved.actions.length === byShortcuts.actions.length) break
+    cur = moved
   }
   return { ...cur, attempts, afterFastCheck }
 }

@@ -6,7 +6,8 @@
  * A violation is shrunk deterministically, as `rkcheck shrink` shrinks a trace
  * (`shrink.ts`): fast-check on the choices of the failing run (fewer, smaller choices while
  * the same property fails), then the structural passes (whole actors, blocks of steps,
- * reordered independent steps), in turns until neither shortens it.
+ * reordered independent steps), in turns until neither shortens it; then shortcuts and a
+ * step moved later (`minimizeTrace`).
  */
 import fc from 'fast-check'
 import type { ActionCoverage } from './explorer.ts'
