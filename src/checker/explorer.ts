@@ -226,8 +226,9 @@ export interface IdLog {
 }
 
 export interface VectorQueue extends Frontier {
-  /** The vector of the entry `take` returned. */
+  /** The vector of the entry `take` returned starts at `current[currentAt]`. */
   readonly current: Int32Array
+  readonly currentAt: number
   push(words: Int32Array, len: number, id: number, depth: number): void
   readonly bytes: number
   readonly spilledBytes: number
@@ -431,7 +432,7 @@ export class Search {
       const id = frontier.id
       const depth = frontier.depth
       this.phase = Phase.Engine
-      const s = vectors ? this.stateCodec.decode(vf.current, 0) : of.state
+      const s = vectors ? this.stateCodec.decode(vf.current, vf.currentAt) : of.state
       this.curId = id
       this.curState = s
       this.curAction = undefined
@@ -461,7 +462,7 @@ export class Search {
         if (vectors && recipe) {
           // the recipe edits a private copy: the decoded state itself for the last action,
           // unless a transition property still needs to read it
-          t = i === last && transitionInvariants.length === 0 ? s : this.stateCodec.decode(vf.current, 0)
+          t = i === last && transitionInvariants.length === 0 ? s : this.stateCodec.decode(vf.current, vf.currentAt)
           recipe(t, a)
         } else {
           t = model.next(s, a)
@@ -691,7 +692,7 @@ export class Search {
     const s = this.curState
     if (this.curAction === undefined) return s
     try {
-      const fresh = this.vectors ? this.stateCodec.decode(this.vf.current, 0) : s
+      const fresh = this.vectors ? this.stateCodec.decode(this.vf.current, this.vf.currentAt) : s
       return this.model.next(fresh, this.curAction)
     } catch {
       return s

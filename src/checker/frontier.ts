@@ -125,6 +125,7 @@ export class VectorFrontier implements Frontier {
   id = 0
   depth = 0
   current = new Int32Array(256)
+  readonly currentAt = 0
   currentLength = 0
 
   constructor(

@@ -15,6 +15,8 @@
  * modulo 2^16: a state 65,536 levels old taken for a new one only costs a wasted key update.
  */
 const STRIDE = 4
+/** Insertions a worker counts before adding them to the shared count. */
+const BATCH = 64
 const LOCKED = -1
 /** The table is grown (by the coordinator, all workers paused) past this load. */
 export const SHARED_LOAD = 0.7
@@ -35,6 +37,7 @@ export class SharedVisited {
   /** counts[0]: states in the table; counts[1]: 1 when a worker asks for a larger table. */
   private readonly counts: Int32Array
   private readonly growAt: number
+  private pending = 0
 
   static allocate(slots: number): SharedArrayBuffer {
     return new SharedArrayBuffer(slots * STRIDE * 4)
@@ -78,24 +81,33 @@ export class SharedVisited {
     let i = (a ^ (b >>> 7)) & mask
     for (;;) {
       const j = i * STRIDE
-      let sa = Atomics.load(t, j)
+      // a plain read may be stale: an empty slot is claimed by compare-and-exchange only
+      let sa = t[j]!
       if (sa === 0) {
         sa = Atomics.compareExchange(t, j, 0, a)
         if (sa === 0) {
           t[j + 3] = tag
           Atomics.store(t, j + 2, rank)
           Atomics.store(t, j + 1, b)
-          if (Atomics.add(this.counts, 0, 1) + 1 > this.growAt) Atomics.store(this.counts, 1, 1)
+          // the shared count is updated in batches (one cache line written by every worker)
+          if (++this.pending === BATCH) this.flush()
           return Insert.New
         }
       }
       if (sa === a) {
-        let sb = Atomics.load(t, j + 1)
+        let sb = t[j + 1]!
         while (sb === 0) sb = Atomics.load(t, j + 1)
         if (sb === b) return (Atomics.load(t, j + 3) >>> 16) === (level & 0xffff) ? this.lower(j, tag, rank) : Insert.Seen
       }
       i = (i + 1) & mask
     }
+  }
+
+  /** Adds this worker's pending insertions to the shared count; asks for a larger table past the load. */
+  flush(): void {
+    if (this.pending === 0) return
+    if (Atomics.add(this.counts, 0, this.pending) + this.pending > this.growAt) Atomics.store(this.counts, 1, 1)
+    this.pending = 0
   }
 
   /** Makes (rank, tag's action) the slot's key when it is smaller; same rank: the earlier action stays. */
@@ -135,11 +147,11 @@ export class SharedVisited {
     return this.table[slot + 3]! & 0xffff
   }
 
-  /** A table of twice the slots holding the same entries (all workers paused). */
+  /** A table of four times the slots holding the same entries (all workers paused: the fewer pauses the better). */
   grown(): SharedVisited {
-    const buffer = SharedVisited.allocate(this.slots * 2)
+    const buffer = SharedVisited.allocate(this.slots * 4)
     const t = new Int32Array(buffer)
-    const mask = this.slots * 2 - 1
+    const mask = this.slots * 4 - 1
     const old = this.table
     for (let j = 0; j < old.length; j += STRIDE) {
       const a = old[j]!

@@ -120,7 +120,7 @@ class ParallelSearch {
   private readonly control = new SharedArrayBuffer(Ctl.Size * 4)
   private readonly ctl = new Int32Array(this.control)
   private readonly counts = new SharedArrayBuffer(8)
-  private visited = new SharedVisited(SharedVisited.allocate(1 << 16), this.counts)
+  private visited = new SharedVisited(SharedVisited.allocate(1 << 18), this.counts)
   private readonly pool: Worker[] = []
   private readonly mail: Mailbox
   private readonly memoryLimit: number

@@ -102,6 +102,7 @@ export class LevelQueue implements VectorQueue {
   id = 0
   depth = 0
   current: Int32Array<ArrayBufferLike> = new Int32Array(0)
+  currentAt = 0
   /** The level's expansion stopped because the visited set must grow (resume with `take`). */
   paused = false
 
@@ -171,8 +172,8 @@ export class LevelQueue implements VectorQueue {
     this.pos++
     const x = this.index
     const j = r * 4
-    const off = x[j + 2]!
-    this.current = this.views[x[j]!]![x[j + 1]!]!.subarray(off, off + x[j + 3]!)
+    this.current = this.views[x[j]!]![x[j + 1]!]!
+    this.currentAt = x[j + 2]!
     this.id = r
     return true
   }
@@ -186,9 +187,11 @@ export class LevelQueue implements VectorQueue {
       this.out = new Int32Array(buf)
       this.fill = 0
     }
-    this.out.set(words.subarray(0, len), this.fill)
-    this.states.placed(id, this.chunks.length - 1, this.fill, len)
-    this.fill += len
+    const out = this.out
+    const at = this.fill
+    for (let i = 0; i < len; i++) out[at + i] = words[i]!
+    this.states.placed(id, this.chunks.length - 1, at, len)
+    this.fill = at + len
   }
 
   get bytes(): number {

@@ -68,6 +68,7 @@ async function handle(m: ToWorker): Promise<void> {
       r.events = []
       if (m.level < 0) {
         if (r.worker === 0) guard(r, () => r.search.begin())
+        r.visited.table.flush()
         post({ kind: 'expanded', worker })
         return
       }
@@ -101,6 +102,7 @@ function expand(r: Running): void {
       }
     })
   }
+  r.visited.table.flush()
   if (r.queue.paused && limit === undefined) return post({ kind: 'paused', worker })
   post({ kind: 'expanded', worker, ...(limit !== undefined ? { limit } : {}) })
 }
