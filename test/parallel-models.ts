@@ -5,7 +5,7 @@
 import type { Action, AnyModel } from '../src/checker/model.ts'
 import { graphModel, type Graph } from './graph-model.ts'
 
-export type Variant = 'invariant' | 'deadlock' | 'transition' | 'constraint' | 'view'
+export type Variant = 'invariant' | 'deadlock' | 'transition' | 'constraint' | 'view' | 'throws' | 'endless'
 
 export interface GraphArgs {
   readonly n: number
@@ -38,6 +38,21 @@ export function buildGraph(a: GraphArgs): AnyModel {
     }
     case 'constraint':
       return { ...base, constraint: (s: unknown) => (s as S).node % 3 !== 1 }
+    case 'throws':
+      // a model that breaks its contract past the first level
+      return { ...base, next: (s: unknown, act: Action) => {
+        if ((s as S).node === a.n - 1) throw new Error(`next cannot leave node ${(s as S).node}`)
+        return base.next(s, act)
+      } }
+    case 'endless':
+      // a counter with no end, in a state wide enough to take time: for limits
+      return {
+        ...base,
+        init: () => [{ node: 0, pad: Array.from({ length: 64 }, (_, i) => i) }],
+        actions: () => [{ type: 'go' }, { type: 'go' }],
+        next: (s: unknown) => ({ ...(s as object), node: (s as S).node + 1 }),
+        invariants: {},
+      }
     case 'view':
       // the node a step came from is part of the state but not of its identity: which
       // state a level keeps (the first reached) shows in the counterexample's states

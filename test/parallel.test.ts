@@ -91,3 +91,29 @@ describe('parallel search equals one worker on built-in models', () => {
     }, 120_000)
   }
 })
+
+describe('a parallel search ends as one worker does', () => {
+  const chain: GraphArgs = { n: 3, edges: [[1, 2], [2], [0]], init: [0], bad: [], terminal: [], variant: 'throws' }
+
+  test('a model that throws in a worker is one line naming the function, as with one worker', async () => {
+    const one = (() => {
+      try {
+        explore(buildGraph(chain), { checkDeadlock: false })
+      } catch (e) {
+        return (e as Error).message
+      }
+    })()
+    expect(one).toMatch(/^next\(\) threw/)
+    await expect(exploreParallel(buildGraph(chain), graphSource(chain), 2, { checkDeadlock: false })).rejects.toThrow(one!)
+  }, 60_000)
+
+  test('a time limit and an interrupt stop the workers with verdict limit', async () => {
+    const endless: GraphArgs = { ...chain, variant: 'endless' }
+    const timed = await exploreParallel(buildGraph(endless), graphSource(endless), 2, { timeLimitSec: 2 })
+    expect(timed.verdict === 'limit' && timed.limit).toBe('time-limit')
+    let polls = 0
+    const stopped = await exploreParallel(buildGraph(endless), graphSource(endless), 2, { interrupted: () => ++polls > 20 })
+    expect(stopped.verdict === 'limit' && stopped.limit).toBe('interrupted')
+    expect(stopped.stats.distinct).toBeGreaterThan(0)
+  }, 60_000)
+})

@@ -209,6 +209,8 @@ export interface SearchParts {
    * first in one worker's order, known only at the end of the level).
    */
   readonly deferStateChecks?: boolean
+  /** The number a message gives state `id` (a worker's ids are ranks in a level). */
+  readonly stateNumber?: (id: number) => number
 }
 
 export interface VisitedSet {
@@ -333,7 +335,7 @@ export class Search {
   constructor(
     private readonly model: AnyModel,
     private readonly opts: ExploreOptions,
-    parts?: SearchParts,
+    private readonly parts?: SearchParts,
   ) {
     this.maxStates = opts.maxStates ?? Infinity
     this.maxDepth = opts.maxDepth ?? Infinity
@@ -674,7 +676,7 @@ export class Search {
   /** One line for a model that broke its contract while the search was in `phase`. */
   private contractError(e: unknown): Error {
     if (e instanceof ModelError) return e
-    const at = this.curId >= 0 ? ` (from state #${this.curId})` : ''
+    const at = this.curId >= 0 ? ` (from state #${this.parts?.stateNumber?.(this.curId) ?? this.curId})` : ''
     const action = this.curAction !== undefined ? ` action ${actionLabel(this.model, this.curAction)}` : ''
     if (e instanceof DomainError) {
       const where = this.curAction !== undefined ? `after${action}${at}` : 'in an initial state'

@@ -283,7 +283,7 @@ class ParallelSearch {
     const heads = lists.map(() => 0)
     const total = lists.reduce((n, l) => n + l.length / ENTRY, 0)
     const index = new Int32Array(new SharedArrayBuffer(Math.max(1, total) * 16))
-    const next = new Uint32Array(total)
+    const next = new Uint32Array(new SharedArrayBuffer(Math.max(1, total) * 4))
     let count = 0
     let violating = -1
     const maxStates = this.opts.maxStates ?? Infinity
@@ -320,7 +320,7 @@ class ParallelSearch {
     const chunks = done.map((d) => d.chunks)
     this.frontierBytes = chunks.reduce((n, cs) => n + cs.reduce((m, c) => m + c.byteLength, 0), 0) + index.byteLength
     this.held()
-    return { input: { count, index: index.buffer as SharedArrayBuffer, chunks }, ids: next.subarray(0, count) }
+    return { input: { count, index: index.buffer as SharedArrayBuffer, ids: next.buffer as SharedArrayBuffer, chunks }, ids: next }
   }
 
   private violation(e: Event, violating: number, ids: Uint32Array): Violation {

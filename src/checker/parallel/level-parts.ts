@@ -108,6 +108,7 @@ export class LevelQueue implements VectorQueue {
 
   private input: LevelInput | undefined
   private index: Int32Array<ArrayBufferLike> = new Int32Array(0)
+  private ids: Uint32Array<ArrayBufferLike> = new Uint32Array(0)
   private views: Int32Array<ArrayBufferLike>[][] = []
   private pos = 0
   private end = 0
@@ -134,6 +135,7 @@ export class LevelQueue implements VectorQueue {
     this.depth = level
     this.input = input
     this.index = input ? new Int32Array(input.index) : new Int32Array(0)
+    this.ids = input ? new Uint32Array(input.ids) : new Uint32Array(0)
     this.views = input ? input.chunks.map((cs) => cs.map((c) => new Int32Array(c))) : []
     this.pos = this.end = 0
     this.paused = false
@@ -144,6 +146,11 @@ export class LevelQueue implements VectorQueue {
 
   get size(): number {
     return this.end - this.pos
+  }
+
+  /** The id (one worker's number) of the state of rank `rank` in this level. */
+  idOf(rank: number): number {
+    return this.ids[rank]!
   }
 
   take(): boolean {

@@ -32,10 +32,11 @@ export interface Tables {
 
 export type WorkerOptions = Pick<ExploreOptions, 'properties' | 'checkDeadlock' | 'maxDepth'>
 
-/** A level's states: `index` holds (worker, chunk, offset, length) per rank; `chunks[w][c]` the vectors. */
+/** A level's states: `index` holds (worker, chunk, offset, length) per rank; `chunks[w][c]` the vectors; `ids` their ids. */
 export interface LevelInput {
   readonly count: number
   readonly index: SharedArrayBuffer
+  readonly ids: SharedArrayBuffer
   readonly chunks: readonly (readonly SharedArrayBuffer[])[]
 }
 

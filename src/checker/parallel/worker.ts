@@ -53,7 +53,7 @@ async function handle(m: ToWorker): Promise<void> {
       const search = new Search(
         model,
         { ...m.options, memoryLimitBytes: Infinity, interrupted: () => Atomics.load(control, Ctl.Stop) !== 0 },
-        { visited, log: states, queue, deferStateChecks: deferred },
+        { visited, log: states, queue, deferStateChecks: deferred, stateNumber: (rank) => queue.idOf(rank) },
       )
       run = { worker, model, search, visited, states, queue, control, deferred, level: 0, events: [] }
       post({ kind: 'ready', worker, deferred, measures: Object.keys(model.measures ?? {}).length, observer: false })
