@@ -38,6 +38,8 @@ export class SharedVisited {
   private readonly counts: Int32Array
   private readonly growAt: number
   private pending = 0
+  /** The slot (word index) the last `insert` found or claimed. */
+  lastSlot = -1
 
   static allocate(slots: number): SharedArrayBuffer {
     return new SharedArrayBuffer(slots * STRIDE * 4)
@@ -91,13 +93,17 @@ export class SharedVisited {
           Atomics.store(t, j + 1, b)
           // the shared count is updated in batches (one cache line written by every worker)
           if (++this.pending === BATCH) this.flush()
+          this.lastSlot = j
           return Insert.New
         }
       }
       if (sa === a) {
         let sb = t[j + 1]!
         while (sb === 0) sb = Atomics.load(t, j + 1)
-        if (sb === b) return (Atomics.load(t, j + 3) >>> 16) === (level & 0xffff) ? this.lower(j, tag, rank) : Insert.Seen
+        if (sb === b) {
+          this.lastSlot = j
+          return (Atomics.load(t, j + 3) >>> 16) === (level & 0xffff) ? this.lower(j, tag, rank) : Insert.Seen
+        }
       }
       i = (i + 1) & mask
     }
@@ -147,11 +153,11 @@ export class SharedVisited {
     return this.table[slot + 3]! & 0xffff
   }
 
-  /** A table of four times the slots holding the same entries (all workers paused: the fewer pauses the better). */
+  /** A table of twice the slots holding the same entries (all workers paused). */
   grown(): SharedVisited {
-    const buffer = SharedVisited.allocate(this.slots * 4)
+    const buffer = SharedVisited.allocate(this.slots * 2)
     const t = new Int32Array(buffer)
-    const mask = this.slots * 4 - 1
+    const mask = this.slots * 2 - 1
     const old = this.table
     for (let j = 0; j < old.length; j += STRIDE) {
       const a = old[j]!

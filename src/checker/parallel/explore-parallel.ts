@@ -312,7 +312,11 @@ class ParallelSearch {
         break
       }
       if (l[j + 6] === 1) {
-        index.set(l.subarray(j + 2, j + 6), count * 4)
+        const x = count * 4
+        index[x] = l[j + 2]!
+        index[x + 1] = l[j + 3]!
+        index[x + 2] = l[j + 4]!
+        index[x + 3] = l[j + 5]!
         next[count++] = id
       }
     }

@@ -9,8 +9,8 @@ import { NO_PARENT } from '../state-log.ts'
 import { Ctl, type LevelInput } from './protocol.ts'
 import { Insert, type SharedVisited } from '../shared-visited.ts'
 
-/** Words per entry of `NewStates`: lane A, lane B, rank, action, chunk, offset, length. */
-const STRIDE = 7
+/** Words per entry of `NewStates`: lane A, lane B, rank, action, chunk, offset, length, slot. */
+const STRIDE = 8
 /** Ranks a worker takes at a time, by default. */
 export const GRAIN = 32
 /** Words of a chunk of new state vectors (a longer vector gets a chunk of its own). */
@@ -60,6 +60,7 @@ export class NewStates implements IdLog {
     w[j + 2] = parent === NO_PARENT ? 0 : parent
     w[j + 3] = action
     w[j + 4] = -1
+    w[j + 7] = this.visited.table.lastSlot
     return this.size++
   }
 
@@ -96,6 +97,8 @@ export const enum Field {
   Chunk,
   Offset,
   Length,
+  /** The entry's slot in the visited set (stale once the set has grown in the level). */
+  Slot,
 }
 
 export class LevelQueue implements VectorQueue {

@@ -28,6 +28,8 @@ interface Running {
   level: number
   /** The violations found in the level; the first in key order is the worker's event. */
   events: Found[]
+  /** The visited set grew during the level: the slots the entries recorded are stale. */
+  regrown: boolean
 }
 
 let run: Running | undefined
@@ -55,7 +57,7 @@ async function handle(m: ToWorker): Promise<void> {
         { ...m.options, memoryLimitBytes: Infinity, interrupted: () => Atomics.load(control, Ctl.Stop) !== 0 },
         { visited, log: states, queue, deferStateChecks: deferred, stateNumber: (rank) => queue.idOf(rank) },
       )
-      run = { worker, model, search, visited, states, queue, control, deferred, level: 0, events: [] }
+      run = { worker, model, search, visited, states, queue, control, deferred, level: 0, events: [], regrown: false }
       post({ kind: 'ready', worker, deferred, measures: Object.keys(model.measures ?? {}).length, observer: false })
       return
     }
@@ -66,6 +68,7 @@ async function handle(m: ToWorker): Promise<void> {
       r.states.clear()
       r.queue.startLevel(m.level, m.input)
       r.events = []
+      r.regrown = false
       if (m.level < 0) {
         if (r.worker === 0) guard(r, () => r.search.begin())
         r.visited.table.flush()
@@ -77,6 +80,7 @@ async function handle(m: ToWorker): Promise<void> {
     case 'resume': {
       const r = run!
       r.visited.table = new SharedVisited(m.visited, r.visited.table.countsBuffer)
+      r.regrown = true
       return expand(r)
     }
     case 'finalize':
@@ -153,7 +157,7 @@ function finalize(r: Running): void {
   const act = new Int32Array(n)
   const kept: number[] = []
   for (let id = 0; id < n; id++) {
-    const slot = t.find(s.at(id, Field.A), s.at(id, Field.B))
+    const slot = r.regrown ? t.find(s.at(id, Field.A), s.at(id, Field.B)) : s.at(id, Field.Slot)
     rank[id] = t.rankAt(slot)
     act[id] = t.actionAt(slot)
     // with a view, the entry reached by the final key is the one kept (its vector is the state kept)
