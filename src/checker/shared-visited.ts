@@ -165,7 +165,11 @@ export class SharedVisited {
       const b = old[j + 1]!
       let i = (a ^ (b >>> 7)) & mask
       while (t[i * STRIDE] !== 0) i = (i + 1) & mask
-      t.set(old.subarray(j, j + STRIDE), i * STRIDE)
+      const k = i * STRIDE
+      t[k] = a
+      t[k + 1] = b
+      t[k + 2] = old[j + 2]!
+      t[k + 3] = old[j + 3]!
     }
     Atomics.store(this.counts, 1, 0)
     return new SharedVisited(buffer, this.countsBuffer)
