@@ -105,6 +105,8 @@ export interface ExploreStats {
   coverage: ActionCoverage[]
   /** Largest value of each of the model's measures over the states reached. */
   measures: MeasureResult[]
+  /** Worker threads that searched (1: this thread alone). */
+  workers: number
 }
 
 export interface MeasureResult {
@@ -153,6 +155,7 @@ export interface SearchCounts {
   readonly frontierDiskPeakBytes: number
   readonly coverage: ActionCoverage[]
   readonly measures: MeasureResult[]
+  readonly workers?: number
 }
 
 export function statsOf(c: SearchCounts): ExploreStats {
@@ -173,6 +176,7 @@ export function statsOf(c: SearchCounts): ExploreStats {
     collisionProbability: (distinct * Math.max(0, c.generated - distinct)) / 2 ** 64,
     coverage: c.coverage,
     measures: c.measures,
+    workers: c.workers ?? 1,
   }
 }
 

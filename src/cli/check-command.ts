@@ -90,7 +90,8 @@ export async function checkCommand(modelName: string | undefined, o: CheckCliOpt
   const r = outcome.result
 
   console.log(`Model ${pc.bold(factory.name)} (${formatParams(params) || 'no parameters'})`)
-  console.log(`Mutations: ${mutations.size ? [...mutations].join(', ') : 'none'}; search: ${strategy}`)
+  const on = r.stats.workers > 1 ? ` on ${r.stats.workers} workers` : ''
+  console.log(`Mutations: ${mutations.size ? [...mutations].join(', ') : 'none'}; search: ${strategy}${on}`)
   const traceFile = r.verdict === 'violated' ? (o.traceOut ?? defaultTracePath(factory, params, [...mutations], r.violation.property)) : undefined
   if (traceFile !== undefined && r.verdict === 'violated') {
     writeFileAtomic(traceFile, JSON.stringify(outcome.itf, null, 1) + '\n')

@@ -351,6 +351,7 @@ class ParallelSearch {
       frontierDiskPeakBytes: 0,
       coverage: this.coverage,
       measures: [],
+      workers: this.n,
     })
   }
 }
