@@ -30,6 +30,26 @@ describe('a search that ends early', () => {
     expect(j.stats.distinct).toBeLessThan(3_507_216)
   }, 300_000)
 
+  test('a small JavaScript heap (--max-old-space-size=100): verdict limit (memory), never a V8 abort', () => {
+    const dir = fresh()
+    // states that grow at every step, held as objects on the heap: the heap fills first
+    writeFileSync(
+      join(dir, 'grow.mjs'),
+      `export default { name: 'grow', init: () => [{ xs: [] }], actions: () => [0, 1, 2].map((k) => ({ type: 'push', k })),
+  next: (s, a) => ({ xs: [...s.xs, a.k] }), invariants: {}, terminal: () => true }\n`,
+    )
+    const env = { ...plainEnv(), NODE_OPTIONS: '--max-old-space-size=100' }
+    const r = spawnSync(process.execPath, [BIN, 'check', '--model-file', 'grow.mjs', '--representation', 'objects', '--json', 'run.json', '-q'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env,
+    })
+    expect(r.stderr).not.toMatch(/FATAL|heap out of memory/)
+    expect(r.status).toBe(3)
+    expect(r.stdout).toMatch(/Verdict: limit \(memory limit reached: the JavaScript heap is near its limit/)
+    expect(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'))).toMatchObject({ verdict: 'limit', limit: 'memory' })
+  }, 300_000)
+
   test.each(['SIGINT', 'SIGTERM'] as const)('%s: verdict limit (interrupted), statistics, --json, exit 3', async (signal) => {
     const dir = fresh()
     const child = spawn(process.execPath, [BIN, ...BIG, '--json', 'run.json'], { cwd: dir, env: plainEnv() })

@@ -1,7 +1,7 @@
 /**
  * The memory cap of a search. A search ends with verdict `limit` (memory) when the
- * process's resident memory reaches the cap, or when the JavaScript heap fills three quarters
- * of V8's own limit (past which V8 aborts the process), whichever comes first: never the
+ * process's resident memory reaches the cap, or when the JavaScript heap nears V8's own limit
+ * (past which V8 aborts the process; see `heapStop`), whichever comes first: never the
  * kernel's out-of-memory kill, never a V8 abort.
  *
  * The default cap is half of the machine's memory (`os.totalmem()`), so that two searches
@@ -24,13 +24,19 @@ export function defaultFrontierMemoryBytes(memoryLimitBytes: number): number {
 }
 
 const heapLimit = getHeapStatistics().heap_size_limit
-/** V8 aborts when its garbage collector cannot free enough near the limit: stop well before. */
-const HEAP_FRACTION = 0.75
+/**
+ * V8 aborts when its garbage collector cannot free enough near the limit: stop well before,
+ * at three quarters of the limit and at least 64 MiB below it. The limit counts the young
+ * generation's reservation (48 MiB in Node 20), which old objects cannot use: with a small
+ * heap (`--max-old-space-size=100`, a limit of 148 MiB) three quarters of it lie past the
+ * old generation's own limit, where V8 aborts.
+ */
+const heapStop = Math.min(heapLimit * 0.75, heapLimit - 64 * 2 ** 20)
 
 /** Why memory is exhausted ('resident' or 'heap'), or undefined while it is not. */
 export function memoryExhausted(capBytes: number): 'resident' | 'heap' | undefined {
   if (process.memoryUsage.rss() >= capBytes) return 'resident'
-  if (getHeapStatistics().used_heap_size >= heapLimit * HEAP_FRACTION) return 'heap'
+  if (getHeapStatistics().used_heap_size >= heapStop) return 'heap'
   return undefined
 }
 
