@@ -67,6 +67,15 @@ describe('rkcheck check', () => {
     expectBadInput(rk('check', '--model-file', 'missing.ts'), /not found/)
     expectBadInput(rk('verify', '--suite', 'nightly'), /unknown suite/)
   })
+
+  test('bad input holding a line break is still one line (the break shown as \\n)', () => {
+    expectBadInput(rk('check', 'tick\net'), /unknown model 'tick\\net'/)
+    expectBadInput(rk('check', 'ticket', '-p', 'thr\neads=2'), /no parameter 'thr\\neads'/)
+    expectBadInput(rk('check', '--model-file', 'a\r\nb.ts'), /not found: a\\r\\nb\.ts/)
+    expectBadInput(rk('check', 'ticket', '--fro\nbnicate'), /unknown option '--fro\\nbnicate'/)
+    const fromFile = writeTrace('nl.itf.json', (j) => (j['#meta'].modelFile = '/tmp/a\nb.ts'))
+    expectBadInput(rk('replay', fromFile), /model file \/tmp\/a\\nb\.ts: pass --model-file/)
+  })
 })
 
 describe('rkcheck replay', () => {

@@ -4,7 +4,7 @@
  * 3 a limit was reached before a verdict.
  */
 import { Command, CommanderError, Option } from 'commander'
-import { InputError } from '../checker/errors.ts'
+import { InputError, oneLine } from '../checker/errors.ts'
 import { TOOL_VERSION } from '../checker/version.ts'
 import { checkCommand } from './check-command.ts'
 import { experimentCommand } from './experiment-command.ts'
@@ -22,11 +22,12 @@ function program(setExit: (code: number) => void): Command {
     .description('model checker and timed simulator for replicated-kernel OS protocols')
     .version(TOOL_VERSION)
     .exitOverride()
-    // every error is one line: commander's suggestion joins the line it follows
+    // every error is one line: commander's suggestion joins the line it follows, a line
+    // break in what the user typed is shown escaped
     .configureOutput({
       writeErr: (s) =>
         process.stderr.write(
-          s.startsWith('error: ') ? `rkcheck: ${s.slice(7).replace(/\n\(Did you mean (.*)\?\)/, ' (did you mean $1?)')}` : s,
+          s.startsWith('error: ') ? `rkcheck: ${oneLine(s.slice(7).replace(/\n\(Did you mean (.*)\?\)/, ' (did you mean $1?)').replace(/\n$/, ''))}\n` : s,
         ),
     })
     .showSuggestionAfterError(true)
