@@ -1,6 +1,6 @@
 /** Runs that end early end cleanly: statistics, verdict limit with its reason, --json written, exit 3. */
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { describe, expect, test } from 'vitest'
@@ -104,6 +104,43 @@ describe('output paths are checked before the search starts', () => {
       expect(r.err.trim()).toMatch(line)
     }
   }, 60_000)
+
+  test('a folder that cannot be written: one line naming the option, exit 2, no search', () => {
+    const dir = fresh()
+    // the folder the search runs in is writable (its default trace folder), locked/ is not
+    chmodSync(dir, 0o777)
+    mkdirSync(join(dir, 'locked'))
+    chmodSync(join(dir, 'locked'), 0o555)
+    // root writes anywhere: the check is then made as an ordinary user
+    const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {}
+    for (const [opts, line] of [
+      [['--json', 'locked/run.json'], /^rkcheck: --json locked\/run\.json: the folder .*locked cannot be written$/],
+      [['--trace-out', 'locked/sub/t.itf.json'], /^rkcheck: --trace-out locked\/sub\/t\.itf\.json: the folder .*locked cannot be written$/],
+      [['--witness-dir', 'locked'], /^rkcheck: --witness-dir locked: the folder .*locked cannot be written$/],
+    ] as const) {
+      const r = spawnSync(process.execPath, [BIN, ...BIG, ...opts, '-q'], { cwd: dir, encoding: 'utf8', env: plainEnv(), ...asUser })
+      expect(r.status).toBe(2)
+      expect(r.stdout).toBe('')
+      expect(r.stderr.trim()).toMatch(line)
+    }
+  }, 60_000)
+
+  test('replay --timed and experiment check --svg, --trace-out and --out before they run', () => {
+    const dir = fresh()
+    mkdirSync(join(dir, 'afolder'))
+    writeFileSync(join(dir, 'afile'), '')
+    const trace = resolve('traces/lamport.appendQueue.itf.json')
+    for (const [args, line] of [
+      [['replay', trace, '--timed', '--svg', 'afolder'], /^rkcheck: --svg afolder: is a directory, a file is wanted$/],
+      [['replay', trace, '--timed', '--trace-out', 'afile/t.itf.json'], /^rkcheck: --trace-out afile\/t\.itf\.json: .*afile is a file, not a folder$/],
+      [['experiment', 'shootdown', '--out', 'afile', '-q'], /^rkcheck: --out afile: .*afile is a file, not a folder$/],
+    ] as const) {
+      const r = rk(dir, ...args)
+      expect(r.code).toBe(2)
+      expect(r.out).toBe('')
+      expect(r.err.trim()).toMatch(line)
+    }
+  }, 120_000)
 
   test('verify checks --json and --trace-dir before its first configuration', () => {
     const dir = fresh()

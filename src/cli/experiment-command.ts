@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { SingleBar } from 'cli-progress'
 import pc from 'picocolors'
 import { InputError } from '../checker/errors.ts'
-import { writeFileAtomic } from '../checker/files.ts'
+import { assertWritableDir, writeFileAtomic } from '../checker/files.ts'
 import { experimentByName, experiments } from '../executor/experiments/index.ts'
 import { renderSvg } from '../executor/plot.ts'
 import { table } from './format.ts'
@@ -51,6 +51,7 @@ export async function experimentCommand(name: string | undefined, o: ExperimentC
   if (!Number.isSafeInteger(seed) || seed < 0) throw new InputError(`--seed ${o.seed}: not a non-negative integer`)
   const missing = e.unavailable?.()
   if (missing !== undefined) throw new InputError(`experiment ${name} cannot run: ${missing}`)
+  assertWritableDir(o.out, '--out')
   const bar = progressBar(name, o.quiet === true)
   let r
   try {

@@ -2,7 +2,7 @@
 import pc from 'picocolors'
 import { InputError } from '../checker/errors.ts'
 import { describeAction, replayTrace } from '../checker/replay.ts'
-import { writeFileAtomic } from '../checker/files.ts'
+import { assertWritableFile, writeFileAtomic } from '../checker/files.ts'
 import { costsFor, defaultProfile, profileByName } from '../executor/profiles/index.ts'
 import { renderSvg, timelineSpec } from '../executor/plot.ts'
 import { timedTraceText, timeReplay } from '../executor/replay-timed.ts'
@@ -20,6 +20,8 @@ export interface ReplayCliOptions {
 
 export async function replayCommand(file: string, o: ReplayCliOptions): Promise<number> {
   if (!o.timed && (o.costs !== undefined || o.svg !== undefined || o.traceOut !== undefined)) throw new InputError('--costs, --svg and --trace-out need --timed')
+  if (o.svg !== undefined) assertWritableFile(o.svg, '--svg')
+  if (o.traceOut !== undefined) assertWritableFile(o.traceOut, '--trace-out')
   const { text, trace } = readTrace(file)
   const factory = await traceModel(trace, file, o.modelFile)
   const r = replayTrace(factory, trace)
