@@ -9,9 +9,22 @@ import { plainEnv } from './cli-run.ts'
 const BIN = resolve('bin/rkcheck.mjs')
 const BIG = ['check', 'ticket', '-p', 'threads=8', '-p', 'modulo=16']
 
-function rk(dir: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', env: plainEnv() })
+type Run = { code: number; out: string; err: string }
+
+/** `rkcheck ARGS` in `dir`; `as` runs it as another user. */
+function rkAs(as: { uid?: number; gid?: number }, dir: string, ...args: string[]): Run {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', env: plainEnv(), ...as })
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr }
+}
+
+const rk = (dir: string, ...args: string[]): Run => rkAs({}, dir, ...args)
+
+/** An output path refused before any work: exit 2, nothing on stdout, one line on stderr. */
+function expectRefused(r: Run, line: RegExp): void {
+  expect(r.code).toBe(2)
+  expect(r.out).toBe('')
+  expect(r.err.trim().split('\n')).toHaveLength(1)
+  expect(r.err.trim()).toMatch(line)
 }
 
 const fresh = (): string => mkdtempSync(join(tmpdir(), 'rkcheck-early-'))
@@ -96,13 +109,7 @@ describe('output paths are checked before the search starts', () => {
       [['--json', 'afile/x.json'], /^rkcheck: --json afile\/x\.json: .*afile is a file, not a folder$/],
       [['--witness-dir', 'afile'], /^rkcheck: --witness-dir afile: .*afile is a file, not a folder$/],
     ]
-    for (const [opts, line] of cases) {
-      const r = rk(dir, ...BIG, ...opts, '-q')
-      expect(r.code).toBe(2)
-      expect(r.out).toBe('')
-      expect(r.err.trim().split('\n')).toHaveLength(1)
-      expect(r.err.trim()).toMatch(line)
-    }
+    for (const [opts, line] of cases) expectRefused(rk(dir, ...BIG, ...opts, '-q'), line)
   }, 60_000)
 
   test('a folder that cannot be written: one line naming the option, exit 2, no search', () => {
@@ -118,10 +125,7 @@ describe('output paths are checked before the search starts', () => {
       [['--trace-out', 'locked/sub/t.itf.json'], /^rkcheck: --trace-out locked\/sub\/t\.itf\.json: the folder .*locked cannot be written$/],
       [['--witness-dir', 'locked'], /^rkcheck: --witness-dir locked: the folder .*locked cannot be written$/],
     ] as const) {
-      const r = spawnSync(process.execPath, [BIN, ...BIG, ...opts, '-q'], { cwd: dir, encoding: 'utf8', env: plainEnv(), ...asUser })
-      expect(r.status).toBe(2)
-      expect(r.stdout).toBe('')
-      expect(r.stderr.trim()).toMatch(line)
+      expectRefused(rkAs(asUser, dir, ...BIG, ...opts, '-q'), line)
     }
   }, 60_000)
 
@@ -135,10 +139,7 @@ describe('output paths are checked before the search starts', () => {
       [['replay', trace, '--timed', '--trace-out', 'afile/t.itf.json'], /^rkcheck: --trace-out afile\/t\.itf\.json: .*afile is a file, not a folder$/],
       [['experiment', 'shootdown', '--out', 'afile', '-q'], /^rkcheck: --out afile: .*afile is a file, not a folder$/],
     ] as const) {
-      const r = rk(dir, ...args)
-      expect(r.code).toBe(2)
-      expect(r.out).toBe('')
-      expect(r.err.trim()).toMatch(line)
+      expectRefused(rk(dir, ...args), line)
     }
   }, 120_000)
 
@@ -150,10 +151,7 @@ describe('output paths are checked before the search starts', () => {
       [['--json', 'afolder'], /^rkcheck: --json afolder: is a directory, a file is wanted$/],
       [['--trace-dir', 'afile'], /^rkcheck: --trace-dir afile: .*afile is a file, not a folder$/],
     ] as const) {
-      const r = rk(dir, 'verify', ...opts, '-q')
-      expect(r.code).toBe(2)
-      expect(r.out).toBe('')
-      expect(r.err.trim()).toMatch(line)
+      expectRefused(rk(dir, 'verify', ...opts, '-q'), line)
     }
   }, 60_000)
 
