@@ -80,6 +80,24 @@ test('rebuilding a trace checks the same contract', () => {
   expect(() => rebuildTrace(counter(), [0, 0, 0, 1])).toThrow(/^state\.k\[1\]\.ts is NaN after action stamp\(\{"kernel":1\}\) at state 2$/)
 })
 
+test('a model whose actions() is not deterministic: rebuilding its trace names actions(), not an index', () => {
+  let calls = 0
+  // the second call of actions() at the initial state gives one action fewer
+  const m = counter({ actions: (s) => (s.n < 3 ? (++calls > 1 ? [{ type: 'inc' }] : [{ type: 'inc' }, { type: 'stamp', kernel: 0 }]) : []) })
+  expect(m.actions(m.init()[0]!)).toHaveLength(2) // as the search saw it
+  const e = (() => {
+    try {
+      rebuildTrace(m, [0, 1])
+    } catch (err) {
+      return err
+    }
+  })()
+  expect(e).toBeInstanceOf(ModelError)
+  expect((e as Error).message).toBe(
+    'actions() is not deterministic: at state 0 it gives 1 action now, the search took action #1 (the same state must give the same actions in the same order)',
+  )
+})
+
 test('on the command line: one line on stderr, exit 2, never a verdict', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rkcheck-contract-'))
   const file = join(dir, 'broken.ts')

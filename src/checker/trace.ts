@@ -5,6 +5,7 @@
  * action the explorer took.
  */
 import { enabledActions, initialStates, successor } from './contract.ts'
+import { ModelError } from './errors.ts'
 import type { Action, AnyModel } from './model.ts'
 
 export interface Trace {
@@ -16,13 +17,21 @@ export interface Trace {
 /** `path` is [index in init(), index in actions(s0), index in actions(s1), ...]. */
 export function rebuildTrace(model: AnyModel, path: readonly number[]): Trace {
   const [first, ...rest] = path
-  let s = initialStates(model)[first ?? 0]
-  if (s === undefined) throw new Error(`trace rebuild: no initial state #${first}`)
+  const inits = initialStates(model)
+  let s = inits[first ?? 0]
+  if (s === undefined) throw new ModelError(`init() is not deterministic: it gives ${inits.length} states now, the search started from #${first}`)
   const states: unknown[] = [s]
   const actions: Action[] = []
   rest.forEach((ai, k) => {
-    const a = enabledActions(model, s, `at state ${k}`)[ai]
-    if (a === undefined) throw new Error(`trace rebuild: step ${k + 1} has no action #${ai}`)
+    const enabled = enabledActions(model, s, `at state ${k}`)
+    const a = enabled[ai]
+    if (a === undefined) {
+      // the states are canonical as the search's were: only a model that answers the same state differently gets here
+      const n = `${enabled.length} action${enabled.length === 1 ? '' : 's'}`
+      throw new ModelError(
+        `actions() is not deterministic: at state ${k} it gives ${n} now, the search took action #${ai} (the same state must give the same actions in the same order)`,
+      )
+    }
     s = successor(model, s, a, `at state ${k}`)
     actions.push(a)
     states.push(s)
