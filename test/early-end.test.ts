@@ -167,6 +167,21 @@ describe('output paths are checked before the search starts', () => {
     ])
   }, 60_000)
 
+  test('a lasso found under other fairness is another configuration: its default file names the fairness', () => {
+    const dir = fresh()
+    const live = ['check', 'spinlock', '--liveness', 'waiterAcquires', '-q']
+    expect(rk(dir, ...live).code).toBe(1)
+    expect(rk(dir, ...live, '--fair', 'vCPU 0').code).toBe(1)
+    expect(rk(dir, ...live, '--fair', 'vCPU 0', '--fairness', 'strong').code).toBe(1)
+    expect(readdirSync(join(dir, 'traces')).sort()).toEqual([
+      'spinlock.waiterAcquires.itf.json',
+      'spinlock.waiterAcquires.strong-fair=vCPU_0.itf.json',
+      'spinlock.waiterAcquires.weak-fair=vCPU_0.itf.json',
+    ])
+    // each replays as the lasso it was found as
+    for (const f of readdirSync(join(dir, 'traces'))) expect(rk(dir, 'replay', join('traces', f)).code).toBe(0)
+  }, 120_000)
+
   test('a parameter or a mutation given twice is an error', () => {
     const dir = fresh()
     expect(rk(dir, 'check', 'ticket', '-p', 'threads=2', '-p', 'threads=3').err).toBe('rkcheck: parameter threads is given twice\n')

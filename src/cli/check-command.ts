@@ -17,7 +17,7 @@ import { whileInterruptible } from './signals.ts'
 import { progressReporter } from './progress.ts'
 import { livenessRequest, type LivenessCliOptions } from './liveness-options.ts'
 import { closingAction } from '../checker/liveness/lasso-trace.ts'
-import { describeFairness } from '../checker/liveness/fairness.ts'
+import { describeFairness, type FairnessOptions } from '../checker/liveness/fairness.ts'
 
 export interface CheckCliOptions extends LivenessCliOptions {
   readonly param: string[]
@@ -92,7 +92,8 @@ export async function checkCommand(modelName: string | undefined, o: CheckCliOpt
   console.log(`Model ${pc.bold(factory.name)} (${formatParams(params) || 'no parameters'})`)
   const on = r.stats.workers > 1 ? ` on ${r.stats.workers} workers` : ''
   console.log(`Mutations: ${mutations.size ? [...mutations].join(', ') : 'none'}; search: ${strategy}${on}`)
-  const traceFile = r.verdict === 'violated' ? (o.traceOut ?? defaultTracePath(factory, params, [...mutations], r.violation.property)) : undefined
+  const fairness = r.verdict === 'violated' && r.violation.kind === 'liveness' ? liveness.liveness : undefined
+  const traceFile = r.verdict === 'violated' ? (o.traceOut ?? defaultTracePath(factory, params, [...mutations], r.violation.property, fairness)) : undefined
   if (traceFile !== undefined && r.verdict === 'violated') {
     writeFileAtomic(traceFile, JSON.stringify(outcome.itf, null, 1) + '\n')
     const v = r.violation
@@ -121,14 +122,16 @@ export async function checkCommand(modelName: string | undefined, o: CheckCliOpt
 const TRACE_DIR = 'traces'
 
 /**
- * The default counterexample file: `traces/MODEL[.MUTATIONS][.PARAM=VALUE...].PROPERTY.itf.json`,
- * with every parameter that differs from its default, so that configurations do not
- * overwrite each other's traces (only a rerun of the same configuration replaces its trace).
+ * The default counterexample file: `traces/MODEL[.MUTATIONS][.PARAM=VALUE...].PROPERTY[.FAIRNESS].itf.json`,
+ * with every parameter that differs from its default and, for a lasso, the fairness it was
+ * found under (`weak-fair=vCPU_0`), so that configurations do not overwrite each other's
+ * traces (only a rerun of the same configuration replaces its trace).
  */
-export function defaultTracePath(factory: ModelFactory, params: Params, mutations: readonly string[], property: string): string {
+export function defaultTracePath(factory: ModelFactory, params: Params, mutations: readonly string[], property: string, fairness?: FairnessOptions): string {
   const safe = (x: string): string => x.replace(/[^A-Za-z0-9_=+-]+/g, '_')
   const changed = factory.params.filter((p) => params[p.name] !== p.default).map((p) => `${p.name}=${paramsToJson(params)[p.name]}`)
-  return `${TRACE_DIR}/${[factory.name, ...mutations, ...changed, property].map(safe).join('.')}.itf.json`
+  const fair = fairness && fairness.fair.length > 0 ? [`${fairness.kind}-fair=${fairness.fair.join('+')}`] : []
+  return `${TRACE_DIR}/${[factory.name, ...mutations, ...changed, property, ...fair].map(safe).join('.')}.itf.json`
 }
 
 export function memoryLimitOption(raw: string | undefined): number {
