@@ -2,9 +2,11 @@ import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
 import { canonicalize, compareValues, describeDomainViolation } from '../src/checker/canonical.ts'
 import { runCheck } from '../src/checker/check.ts'
-import { parseItf } from '../src/checker/itf.ts'
+import { parseItf, toItf } from '../src/checker/itf.ts'
 import { defineModel, type Model } from '../src/checker/model.ts'
 import { replayTrace } from '../src/checker/replay.ts'
+import { simulate } from '../src/checker/simulate.ts'
+import { rebuildTrace } from '../src/checker/trace.ts'
 import { collectionFactory, collectionSpecArb } from './collection-model.ts'
 import { ordered, valueArb } from './values.ts'
 
@@ -53,6 +55,25 @@ describe('one canonical state for actions() everywhere', () => {
       )
     }
   }
+})
+
+describe('simulation sees the same canonical states', () => {
+  test.prop([collectionSpecArb, fc.integer({ min: 0, max: 2 ** 31 - 1 })], { numRuns: 150 })(
+    'a violating run and its shrunk trace: their choices name their actions, and they replay exactly',
+    async (spec, seed) => {
+      const factory = collectionFactory(spec)
+      const model = factory.create({}, new Set())
+      const r = await simulate(model, { runs: 60, depth: spec.depth, seed })
+      if (r.verdict !== 'violated') return
+      for (const t of [r.violation.original, r.violation.shrunk]) {
+        // a choice is an index in actions() of a state: rebuilding by index gives the actions the run took
+        expect(rebuildTrace(model, t.path).actions).toEqual(t.actions)
+        const meta = { model: 'collections', params: {}, mutations: [], property: t.violation.property, propertyKind: t.violation.kind, message: t.violation.message, toolVersion: 'test' }
+        const replay = replayTrace(factory, parseItf(JSON.stringify(toItf(meta, t.states, t.actions)), 'run'))
+        expect(replay.message).toMatch(/^reproduced/)
+      }
+    },
+  )
 })
 
 describe('canonical form', () => {
