@@ -6,8 +6,10 @@ import { parseItf, toItf } from '../src/checker/itf.ts'
 import { defineModel, type Model } from '../src/checker/model.ts'
 import { replayTrace } from '../src/checker/replay.ts'
 import { simulate } from '../src/checker/simulate.ts'
+import { explore } from '../src/checker/explorer.ts'
+import { exploreParallel } from '../src/checker/parallel/explore-parallel.ts'
 import { rebuildTrace } from '../src/checker/trace.ts'
-import { collectionFactory, collectionSpecArb } from './collection-model.ts'
+import { collectionFactory, collectionModelWithoutMeasures, collectionSpecArb, type CollectionSpec } from './collection-model.ts'
 import { ordered, valueArb } from './values.ts'
 
 /** Checks a model and replays every trace it wrote: the counterexample and every measure's witness. */
@@ -55,6 +57,28 @@ describe('one canonical state for actions() everywhere', () => {
       )
     }
   }
+})
+
+describe('a parallel search sees the same canonical states', () => {
+  test.prop([collectionSpecArb.filter((spec) => spec.members.length >= 2)], { numRuns: 12 })(
+    'its counterexample is that of one worker, and replays exactly',
+    async (spec) => {
+      const model = collectionModelWithoutMeasures(spec)
+      const source = { module: new URL('./collection-model.ts', import.meta.url).href, exportName: 'collectionModelWithoutMeasures', args: spec satisfies CollectionSpec }
+      const one = explore(model, {})
+      fc.pre(one.verdict === 'violated')
+      // one state at a time, levels handed out from their last state: the workers' order differs most from one worker's
+      const r = await exploreParallel(model, source, 2, { grain: 1, reverse: true })
+      expect(r.verdict).toBe(one.verdict)
+      if (r.verdict !== 'violated' || one.verdict !== 'violated') return
+      expect(r.violation.path).toEqual(one.violation.path)
+      const t = rebuildTrace(model, r.violation.path)
+      const meta = { model: 'collections', params: {}, mutations: [], property: r.violation.property, propertyKind: r.violation.kind, message: r.violation.message, toolVersion: 'test' }
+      const factory = { ...collectionFactory(spec), create: () => model }
+      expect(replayTrace(factory, parseItf(JSON.stringify(toItf(meta, t.states, t.actions)), 'run')).message).toMatch(/^reproduced/)
+    },
+    120_000,
+  )
 })
 
 describe('simulation sees the same canonical states', () => {

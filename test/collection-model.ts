@@ -116,3 +116,9 @@ export function collectionModel(spec: CollectionSpec): Model<S, A> {
 export function collectionFactory(spec: CollectionSpec): ModelFactory {
   return defineModel({ name: 'collections', doc: 'random collections', params: [], mutations: [], create: () => collectionModel(spec) })
 }
+
+/** The model without its measures (a parallel search leaves a model with measures to one worker). */
+export function collectionModelWithoutMeasures(spec: CollectionSpec): Model<S, A> {
+  const { measures: _, ...rest } = collectionModel(spec)
+  return rest
+}
