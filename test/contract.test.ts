@@ -74,6 +74,34 @@ describe.each(['vectors', 'objects'] as const)('a broken model (%s)', (represent
     expect(error(counter({ init: () => [{ n: new Date(0) as never, k: [] }] }), representation)).toBe('state.n is an instance of Date, not plain data in an initial state')
     expect(error(counter({ init: () => [{ n: 0.5, k: [] }] }), representation)).toBe('state.n is 0.5, not an integer in an initial state')
   })
+
+  test('every kind of value outside the domain, by its path, after the action that made it', () => {
+    class Clock {
+      t = 0
+    }
+    const outside: [unknown, string][] = [
+      [undefined, 'is undefined (leave the field out instead)'],
+      [null, 'is null'],
+      [NaN, 'is NaN'],
+      [Infinity, 'is Infinity'],
+      [2.5, 'is 2.5, not an integer'],
+      [2 ** 60, `is ${2 ** 60}, beyond 2^53`],
+      [() => 1, 'is a function'],
+      [Symbol('s'), 'is a symbol'],
+      [10n, 'is a bigint (10n): use a number'],
+      [new Clock(), 'is an instance of Clock, not plain data'],
+      [new Map([[1, NaN]]), '.get(1) is NaN'],
+      [new Set([null]), ' (a member) is null'],
+    ]
+    for (const [bad, said] of outside) {
+      const next = reducer<S, A>((d, a) => {
+        if (a.type === 'inc') d.n++
+        else (d.k[a.kernel] as { ts: unknown }).ts = d.n === 1 ? bad : d.n
+      })
+      const at = said.startsWith('is') ? ` ${said}` : said
+      expect(error(counter({ next }), representation)).toBe(`state.k[1].ts${at} after action stamp({"kernel":1}) (from state #1)`)
+    }
+  })
 })
 
 test('rebuilding a trace checks the same contract', () => {
