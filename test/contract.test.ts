@@ -46,6 +46,14 @@ describe.each(['vectors', 'objects'] as const)('a broken model (%s)', (represent
     expect(error(counter(), representation)).toMatch(/^state\.k\[1\]\.ts is NaN after action stamp\(\{"kernel":1\}\) \(from state #\d+\)$/)
   })
 
+  test('with a view: a bad value in a state whose view was seen, and a bad value in the view itself', () => {
+    // the view leaves k out: the state with NaN has the view of a state seen before
+    const seenView = counter({ view: (s) => ({ n: s.n }), actions: (s) => (s.n < 3 ? [{ type: 'inc' }, { type: 'stamp', kernel: 1 }] : []) })
+    expect(error(seenView, representation)).toMatch(/^state\.k\[1\]\.ts is NaN after action stamp/)
+    const badView = counter({ view: (s) => ({ n: s.n === 2 ? NaN : s.n }), next: reducer<S, A>((d, a) => void (a.type === 'inc' ? d.n++ : 0)) })
+    expect(error(badView, representation)).toMatch(/^view\(state\)\.n is NaN after action inc\(\) \(from state #\d+\)$/)
+  })
+
   test('init() with no state, or not an array', () => {
     expect(error(counter({ init: () => [] }), representation)).toBe('init() returned no initial state')
     expect(error(counter({ init: (() => undefined) as never }), representation)).toMatch(/^init\(\) returned undefined/)

@@ -335,6 +335,8 @@ export class Search {
   private curId = -1
   private curAction: Action | undefined = undefined
   private curState: unknown = undefined
+  /** The value being encoded is the view of a state (a model with a view or symmetry). */
+  private encodingView = false
 
   constructor(
     private readonly model: AnyModel,
@@ -495,7 +497,9 @@ export class Search {
       this.phase = Phase.View
       const v = this.viewOf(t)
       this.phase = Phase.Engine
+      this.encodingView = this.separate
       this.codec.encode(v)
+      this.encodingView = false
       fingerprintWords(encodedBuffer(), encodedLength())
       if (!this.separate) {
         stateWords = true
@@ -508,8 +512,14 @@ export class Search {
       this.phase = Phase.Engine
       tc = canonicalize(t)
       this.phase = Phase.View
-      const v = this.viewOf(tc)
+      let v = this.viewOf(tc)
       this.phase = Phase.Engine
+      if (this.separate) {
+        // a view is a state too: its values must lie in the domain
+        this.encodingView = true
+        v = canonicalize(v)
+        this.encodingView = false
+      }
       fingerprint(v)
     }
     if (a !== undefined) {
@@ -526,6 +536,8 @@ export class Search {
     const fa = fpA()
     const fb = fpB()
     if (!this.visited.add(fa, fb, parent, action)) {
+      // a state whose view was seen is still a state: its values must lie in the domain
+      if (this.vectors && !stateWords) this.encodeState(t)
       if (obs && a !== undefined) obs.step(parent, a, fa, fb)
       return -1
     }
@@ -684,7 +696,9 @@ export class Search {
     const action = this.curAction !== undefined ? ` action ${actionLabel(this.model, this.curAction)}` : ''
     if (e instanceof DomainError) {
       const where = this.curAction !== undefined ? `after${action}${at}` : 'in an initial state'
-      const d = describeDomainViolation(this.latest(), 'state') ?? 'the state holds a value outside the domain of states'
+      const d = this.encodingView
+        ? (describeDomainViolation(this.viewOf(this.latest()), 'view(state)') ?? 'view() returned a value outside the domain of states')
+        : (describeDomainViolation(this.latest(), 'state') ?? 'the state holds a value outside the domain of states')
       return new ModelError(`${d} ${where}`, { cause: e })
     }
     if (this.phase === Phase.Engine) return e as Error
