@@ -167,6 +167,22 @@ describe('output paths are checked before the search starts', () => {
     ])
   }, 60_000)
 
+  test('two model files naming their models alike, in two folders, are two configurations: their default files differ', () => {
+    const dir = fresh()
+    const model = `export default { name: 'same', init: () => [{ n: 0 }], actions: (s) => (s.n < 2 ? [{ type: 'inc' }] : []), next: (s) => ({ n: s.n + 1 }), invariants: { small: (s) => s.n < LIMIT || 'big' }, terminal: () => true }\n`
+    for (const [sub, limit] of [['a', 1], ['b', 2]] as const) {
+      mkdirSync(join(dir, sub))
+      writeFileSync(join(dir, sub, 'm.mjs'), model.replace('LIMIT', String(limit)))
+      expect(rk(dir, 'check', '--model-file', join(sub, 'm.mjs'), '-q', '--workers', '1').code).toBe(1)
+    }
+    const files = readdirSync(join(dir, 'traces')).sort()
+    expect(files).toHaveLength(2)
+    for (const f of files) expect(f).toMatch(/^same@[0-9a-f]{8}\.small\.itf\.json$/)
+    // a rerun of the same file replaces its own trace only
+    expect(rk(dir, 'check', '--model-file', join('a', 'm.mjs'), '-q').code).toBe(1)
+    expect(readdirSync(join(dir, 'traces')).sort()).toEqual(files)
+  }, 60_000)
+
   test('a lasso found under other fairness is another configuration: its default file names the fairness', () => {
     const dir = fresh()
     const live = ['check', 'spinlock', '--liveness', 'waiterAcquires', '-q']

@@ -7,6 +7,7 @@ import { assertWritableDir, assertWritableFile, writeFileAtomic } from '../check
 import { modelFilePath } from '../checker/load.ts'
 import { builtinSource, fileSource } from '../checker/parallel/source.ts'
 import { availableParallelism } from 'node:os'
+import { createHash } from 'node:crypto'
 import { defaultMemoryLimitBytes, parseMemorySize } from '../checker/memory.ts'
 import type { ModelFactory, Params } from '../checker/model.ts'
 import { formatParams, paramsToJson, resolveMutations, resolveParams } from '../checker/params.ts'
@@ -93,7 +94,7 @@ export async function checkCommand(modelName: string | undefined, o: CheckCliOpt
   const on = r.stats.workers > 1 ? ` on ${r.stats.workers} workers` : ''
   console.log(`Mutations: ${mutations.size ? [...mutations].join(', ') : 'none'}; search: ${strategy}${on}`)
   const fairness = r.verdict === 'violated' && r.violation.kind === 'liveness' ? liveness.liveness : undefined
-  const traceFile = r.verdict === 'violated' ? (o.traceOut ?? defaultTracePath(factory, params, [...mutations], r.violation.property, fairness)) : undefined
+  const traceFile = r.verdict === 'violated' ? (o.traceOut ?? defaultTracePath(factory, params, [...mutations], r.violation.property, fairness, o.modelFile === undefined ? undefined : modelFilePath(o.modelFile))) : undefined
   if (traceFile !== undefined && r.verdict === 'violated') {
     writeFileAtomic(traceFile, JSON.stringify(outcome.itf, null, 1) + '\n')
     const v = r.violation
@@ -122,16 +123,26 @@ export async function checkCommand(modelName: string | undefined, o: CheckCliOpt
 const TRACE_DIR = 'traces'
 
 /**
- * The default counterexample file: `traces/MODEL[.MUTATIONS][.PARAM=VALUE...].PROPERTY[.FAIRNESS].itf.json`,
+ * The default counterexample file: `traces/MODEL[@FILE][.MUTATIONS][.PARAM=VALUE...].PROPERTY[.FAIRNESS].itf.json`,
  * with every parameter that differs from its default and, for a lasso, the fairness it was
  * found under (`weak-fair=vCPU_0`), so that configurations do not overwrite each other's
- * traces (only a rerun of the same configuration replaces its trace).
+ * traces (only a rerun of the same configuration replaces its trace). A model file adds
+ * `@` and 8 hex digits of a hash of its absolute path: two files naming their models alike
+ * in two folders are two configurations.
  */
-export function defaultTracePath(factory: ModelFactory, params: Params, mutations: readonly string[], property: string, fairness?: FairnessOptions): string {
-  const safe = (x: string): string => x.replace(/[^A-Za-z0-9_=+-]+/g, '_')
+export function defaultTracePath(
+  factory: ModelFactory,
+  params: Params,
+  mutations: readonly string[],
+  property: string,
+  fairness?: FairnessOptions,
+  modelFile?: string,
+): string {
+  const safe = (x: string): string => x.replace(/[^A-Za-z0-9_=+@-]+/g, '_')
+  const name = modelFile === undefined ? factory.name : `${factory.name}@${createHash('sha256').update(modelFile).digest('hex').slice(0, 8)}`
   const changed = factory.params.filter((p) => params[p.name] !== p.default).map((p) => `${p.name}=${paramsToJson(params)[p.name]}`)
   const fair = fairness && fairness.fair.length > 0 ? [`${fairness.kind}-fair=${fairness.fair.join('+')}`] : []
-  return `${TRACE_DIR}/${[factory.name, ...mutations, ...changed, property, ...fair].map(safe).join('.')}.itf.json`
+  return `${TRACE_DIR}/${[name, ...mutations, ...changed, property, ...fair].map(safe).join('.')}.itf.json`
 }
 
 export function memoryLimitOption(raw: string | undefined): number {

@@ -60,7 +60,7 @@ function program(setExit: (code: number) => void): Command {
         .choices(['vectors', 'objects'])
         .default('vectors'),
     )
-    .option('--trace-out <file>', 'where to write the counterexample (default: traces/MODEL[.MUTATIONS][.PARAM=VALUE...].PROPERTY[.FAIRNESS].itf.json)')
+    .option('--trace-out <file>', 'where to write the counterexample (default: traces/MODEL[@FILE][.MUTATIONS][.PARAM=VALUE...].PROPERTY[.FAIRNESS].itf.json)')
     .option('--json <file>', 'write the result and statistics as JSON')
     .option('--witness-dir <dir>', 'write a trace to the largest value of each measure into this folder')
     .option('-q, --quiet', 'no progress on stderr')

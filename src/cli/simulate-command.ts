@@ -7,6 +7,7 @@ import { formatParams, paramsToJson, resolveMutations, resolveParams } from '../
 import { simulate, type SimulationResult, type SimulationStats, type SimulationViolation } from '../checker/simulate.ts'
 import { TOOL_VERSION } from '../checker/version.ts'
 import { defaultTracePath, EXIT, memoryLimitOption } from './check-command.ts'
+import { modelFilePath } from '../checker/load.ts'
 import { printCounterexample, printCoverage } from './counterexample.ts'
 import { int, secs, table } from './format.ts'
 import { integerOption, modelFromArgs, optionalNumber } from './model-option.ts'
@@ -72,7 +73,7 @@ export async function simulateCommand(modelName: string | undefined, o: Simulate
   let traceFile: string | undefined
   if (r.verdict === 'violated') {
     const v = r.violation
-    traceFile = o.traceOut ?? defaultTracePath(factory, params, [...mutations], v.property).replace(/\.itf\.json$/, '.sim.itf.json')
+    traceFile = o.traceOut ?? defaultTracePath(factory, params, [...mutations], v.property, undefined, o.modelFile === undefined ? undefined : modelFilePath(o.modelFile)).replace(/\.itf\.json$/, '.sim.itf.json')
     const meta: TraceMeta = {
       model: factory.name,
       ...(o.modelFile !== undefined ? { modelFile: o.modelFile } : {}),
