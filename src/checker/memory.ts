@@ -35,7 +35,8 @@ const heapStop = Math.min(heapLimit * 0.75, heapLimit - 64 * 2 ** 20)
 
 /** Why memory is exhausted ('resident' or 'heap'), or undefined while it is not. */
 export function memoryExhausted(capBytes: number): 'resident' | 'heap' | undefined {
-  if (process.memoryUsage.rss() >= capBytes) return 'resident'
+  // no cap (a parallel search's workers: the coordinator watches the process): no system call
+  if (capBytes !== Infinity && process.memoryUsage.rss() >= capBytes) return 'resident'
   if (getHeapStatistics().used_heap_size >= heapStop) return 'heap'
   return undefined
 }

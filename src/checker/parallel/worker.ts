@@ -164,7 +164,14 @@ function finalize(r: Running): void {
     if (r.deferred && (rank[id] !== s.at(id, Field.Rank) || act[id] !== s.at(id, Field.Action))) continue
     kept.push(id)
   }
-  kept.sort((x, y) => rank[x]! - rank[y]! || act[x]! - act[y]!)
+  // mostly in order already (a worker takes ranks in increasing order): sort only when not
+  let sorted = true
+  for (let k = 1; k < kept.length && sorted; k++) {
+    const x = kept[k - 1]!
+    const y = kept[k]!
+    sorted = rank[x]! < rank[y]! || (rank[x] === rank[y] && act[x]! < act[y]!)
+  }
+  if (!sorted) kept.sort((x, y) => rank[x]! - rank[y]! || act[x]! - act[y]!)
   let event = firstEvent(r, rank, act)
 
   const views = r.queue.chunks.map((c) => new Int32Array(c))
