@@ -119,6 +119,9 @@ export class LevelQueue implements VectorQueue {
 
   /** This level's chunks of new vectors. */
   chunks: SharedArrayBuffer[] = []
+  /** The chunks written in the level before (this level's input) and those free for reuse. */
+  private previous: SharedArrayBuffer[] = []
+  private spare: SharedArrayBuffer[] = []
   private out: Int32Array<ArrayBufferLike> = new Int32Array(0)
   private fill = 0
 
@@ -142,6 +145,9 @@ export class LevelQueue implements VectorQueue {
     this.views = input ? input.chunks.map((cs) => cs.map((c) => new Int32Array(c))) : []
     this.pos = this.end = 0
     this.paused = false
+    // the chunks written two levels ago are read by nobody now: they take new states again
+    this.spare = this.previous
+    this.previous = this.chunks
     this.chunks = []
     this.out = new Int32Array(0)
     this.fill = 0
@@ -192,7 +198,9 @@ export class LevelQueue implements VectorQueue {
     if (this.fill + len > this.out.length) {
       // chunks double from FIRST_CHUNK_WORDS: a small level holds little memory
       const words = Math.min(CHUNK_WORDS, Math.max(FIRST_CHUNK_WORDS, this.out.length * 2))
-      const buf = new SharedArrayBuffer(Math.max(words, len) * 4)
+      const need = Math.max(words, len) * 4
+      const k = this.spare.findIndex((c) => c.byteLength >= need)
+      const buf = k >= 0 ? this.spare.splice(k, 1)[0]! : new SharedArrayBuffer(need)
       this.chunks.push(buf)
       this.out = new Int32Array(buf)
       this.fill = 0
