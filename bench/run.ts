@@ -77,6 +77,15 @@ interface Run {
   engine: string
 }
 
+/** The smallest and largest ratio of speeds of runs made one after the other. */
+const pairRange = (num: readonly { statesPerSec: number }[], den: readonly { statesPerSec: number }[]): [number, number] => {
+  const ratios = num.map((r, i) => r.statesPerSec / den[i]!.statesPerSec)
+  return [Math.min(...ratios), Math.max(...ratios)]
+}
+const rangeText = (r: readonly number[], digits: number): string => `${r[0]!.toFixed(digits)}..${r[1]!.toFixed(digits)}`
+const barText = (value: number, b: { readonly bar: number; readonly goal: number }): string =>
+  `${b.bar} (${value >= b.bar ? 'met' : 'NOT met'}), goal ${b.goal}`
+
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b)
   const m = Math.floor(s.length / 2)
@@ -143,7 +152,7 @@ const results = CONFIGS.filter((c) => only === undefined || c.name.startsWith(on
     statesPerSec: median(parallelRuns.map((r) => r.statesPerSec)),
     speedup: median(parallelRuns.map((r) => r.statesPerSec)) / statesPerSec,
     /** Speed-up of each pair of runs made one after the other. */
-    speedupRange: [Math.min(...parallelRuns.map((r, i) => r.statesPerSec / all[i]!.statesPerSec)), Math.max(...parallelRuns.map((r, i) => r.statesPerSec / all[i]!.statesPerSec))],
+    speedupRange: pairRange(parallelRuns, all),
     peakBytesPerState: median(parallelRuns.map((r) => r.peakBytesPerState)),
     peakRssMiB: median(parallelRuns.map((r) => r.peakRssMiB)),
     bar: PARALLEL_BAR,
@@ -171,7 +180,7 @@ const results = CONFIGS.filter((c) => only === undefined || c.name.startsWith(on
           sameStates: spin.distinct === all[0]!.distinct,
           ratio: statesPerSec / spin.statesPerSec,
           /** Ratio of each pair of runs made one after the other: the spread the load causes. */
-          ratioRange: [Math.min(...all.map((r, i) => r.statesPerSec / spinRuns[i]!.statesPerSec)), Math.max(...all.map((r, i) => r.statesPerSec / spinRuns[i]!.statesPerSec))],
+          ratioRange: pairRange(all, spinRuns),
           ratioBar: c.spinRatio,
         }
       : {}),
@@ -208,8 +217,8 @@ if (versus.length > 0) {
         int(r.statesPerSec),
         int(r.spin!.statesPerSec),
         r.ratio!.toFixed(3),
-        `${r.ratioRange![0]!.toFixed(3)}..${r.ratioRange![1]!.toFixed(3)}`,
-        r.ratioBar ? `${r.ratioBar.bar} (${r.ratio! >= r.ratioBar.bar ? 'met' : 'NOT met'}), goal ${r.ratioBar.goal}` : '',
+        rangeText(r.ratioRange!, 3),
+        r.ratioBar ? barText(r.ratio!, r.ratioBar) : '',
         r.spin!.seconds.toFixed(2),
         r.spin!.processSeconds.toFixed(2),
         r.spin!.memoryMiB.toFixed(0),
@@ -233,8 +242,8 @@ if (parallelRows.length > 0) {
           int(r.statesPerSec),
           int(p.statesPerSec),
           p.speedup.toFixed(2),
-          `${p.speedupRange[0]!.toFixed(2)}..${p.speedupRange[1]!.toFixed(2)}`,
-          `${p.bar.bar} (${p.speedup >= p.bar.bar ? 'met' : 'NOT met'}), goal ${p.bar.goal}`,
+          rangeText(p.speedupRange, 2),
+          barText(p.speedup, p.bar),
           p.seconds.toFixed(2),
           p.peakBytesPerState.toFixed(1),
           p.peakRssMiB.toFixed(0),

@@ -134,6 +134,8 @@ class ParallelSearch {
   private peakHeld = 0
   private peakRss = process.memoryUsage.rss()
   private queued = 0
+  private readonly progressEvery: number
+  private nextReport: number
 
   constructor(
     private readonly model: AnyModel,
@@ -144,6 +146,8 @@ class ParallelSearch {
     this.mail = new Mailbox(n)
     this.memoryLimit = opts.memoryLimitBytes ?? defaultMemoryLimitBytes()
     this.deadline = opts.timeLimitSec === undefined ? Infinity : this.start + opts.timeLimitSec * 1000
+    this.progressEvery = opts.progressEveryMs ?? 2000
+    this.nextReport = this.start + this.progressEvery
   }
 
   /** Starts the workers; `first` runs meanwhile, and its result, if any, is the search's. */
@@ -216,13 +220,11 @@ class ParallelSearch {
     }
     this.peakRss = Math.max(this.peakRss, process.memoryUsage.rss())
     this.held()
-    if (this.opts.onProgress && now >= (this.nextReport ??= this.start + (this.opts.progressEveryMs ?? 2000))) {
-      this.nextReport = now + (this.opts.progressEveryMs ?? 2000)
+    if (this.opts.onProgress && now >= this.nextReport) {
+      this.nextReport = now + this.progressEvery
       this.opts.onProgress(this.stats(false, this.visited.size))
     }
   }
-
-  private nextReport: number | undefined
 
   private held(): void {
     const bytes = this.visited.bytes + this.log.bytes + this.frontierBytes

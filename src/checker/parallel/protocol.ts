@@ -71,7 +71,7 @@ export interface Event {
 }
 
 export type FromWorker =
-  | { readonly kind: 'ready'; readonly worker: number; readonly deferred: boolean; readonly measures: number; readonly observer: boolean }
+  | { readonly kind: 'ready'; readonly worker: number }
   | { readonly kind: 'paused'; readonly worker: number }
   | { readonly kind: 'expanded'; readonly worker: number; readonly limit?: LimitKind }
   | {
@@ -83,7 +83,6 @@ export type FromWorker =
       readonly generated: number
       readonly coverage: ActionCoverage[]
       readonly cutByDepth: boolean
-      readonly bytes: number
     }
   | { readonly kind: 'error'; readonly worker: number; readonly name: string; readonly message: string; readonly stack?: string }
 

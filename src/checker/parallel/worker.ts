@@ -6,7 +6,6 @@
 import { parentPort } from 'node:worker_threads'
 import { shareInterning } from '../codec.ts'
 import { Found, Search, Stop, type LimitKind } from '../explorer.ts'
-import type { AnyModel } from '../model.ts'
 import { SharedVisited } from '../shared-visited.ts'
 import { Field, LevelQueue, NewStates, WorkerVisited } from './level-parts.ts'
 import { Ctl, ENTRY, keyBefore, type Event, type FromWorker, type ToWorker } from './protocol.ts'
@@ -18,7 +17,6 @@ const post = (m: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMes
 
 interface Running {
   readonly worker: number
-  readonly model: AnyModel
   readonly search: Search
   readonly visited: WorkerVisited
   readonly states: NewStates
@@ -57,8 +55,8 @@ async function handle(m: ToWorker): Promise<void> {
         { ...m.options, memoryLimitBytes: Infinity, interrupted: () => Atomics.load(control, Ctl.Stop) !== 0 },
         { visited, log: states, queue, deferStateChecks: deferred, stateNumber: (rank) => queue.idOf(rank) },
       )
-      run = { worker, model, search, visited, states, queue, control, deferred, level: 0, events: [], regrown: false }
-      post({ kind: 'ready', worker, deferred, measures: Object.keys(model.measures ?? {}).length, observer: false })
+      run = { worker, search, visited, states, queue, control, deferred, level: 0, events: [], regrown: false }
+      post({ kind: 'ready', worker })
       return
     }
     case 'expand': {
@@ -214,7 +212,6 @@ function finalize(r: Running): void {
       generated: share.generated,
       coverage: share.coverage,
       cutByDepth: share.cutByDepth,
-      bytes: s.bytes,
     },
     [out.buffer],
   )
