@@ -24,6 +24,7 @@ import { rebuildError, startWorker } from '../threads.ts'
 import { Ctl, ENTRY, keyBefore, type Event, type FromWorker, type LevelInput, type ToWorker } from './protocol.ts'
 import type { ModelSource } from './source.ts'
 import { GRAIN } from './level-parts.ts'
+import { ReusedBuffer } from './reused-buffer.ts'
 
 /** Whether a search of `model` with `opts` runs on several workers (see the module comment). */
 export function parallelizable(model: AnyModel, opts: ExploreOptions): boolean {
@@ -136,6 +137,10 @@ class ParallelSearch {
   private queued = 0
   private readonly progressEvery: number
   private nextReport: number
+  /** Where each state of the next level is (worker, chunk, offset, length), and its id. */
+  private readonly index = new ReusedBuffer()
+  private readonly ids = [new ReusedBuffer(), new ReusedBuffer()]
+  private turn = 0
 
   constructor(
     private readonly model: AnyModel,
@@ -261,10 +266,13 @@ class ParallelSearch {
         return { verdict: 'limit', limit: l.limit, ...(l.detail ? { detail: l.detail } : {}), stats: this.stats(false, this.log.size) }
       }
       if (replies.every((m) => m.kind === 'expanded')) break
-      // a worker asked for a larger visited set: all of them have stopped taking states
-      this.visited = this.visited.grown()
+      // a worker asked for a larger visited set: all of them have stopped taking states; they
+      // copy the entries into it, each a part, and go on once all are done
+      this.visited = this.visited.larger()
       this.held()
-      this.post({ kind: 'resume', visited: this.visited.buffer })
+      Atomics.store(this.ctl, Ctl.Rehashed, 0)
+      Atomics.store(this.ctl, Ctl.RehashedLeft, 0)
+      this.post({ kind: 'resume', visited: this.visited.buffer, parts: this.n })
     }
     this.post({ kind: 'finalize' })
     return undefined
@@ -284,8 +292,10 @@ class ParallelSearch {
     const lists = done.map((d) => d.entries)
     const heads = lists.map(() => 0)
     const total = lists.reduce((n, l) => n + l.length / ENTRY, 0)
-    const index = new Int32Array(new SharedArrayBuffer(Math.max(1, total) * 16))
-    const next = new Uint32Array(new SharedArrayBuffer(Math.max(1, total) * 4))
+    // the previous level's ids (`ids`) are read while the next ones are written: two buffers take turns
+    this.turn ^= 1
+    const index = new Int32Array(this.index.atLeast(Math.max(1, total) * 16))
+    const next = new Uint32Array(this.ids[this.turn]!.atLeast(Math.max(1, total) * 4))
     let count = 0
     let violating = -1
     const maxStates = this.opts.maxStates ?? Infinity
@@ -324,7 +334,7 @@ class ParallelSearch {
     }
     if (event) return { verdict: 'violated', violation: this.violation(event, violating, ids), stats: this.stats(false, this.log.size) }
     const chunks = done.map((d) => d.chunks)
-    this.frontierBytes = chunks.reduce((n, cs) => n + cs.reduce((m, c) => m + c.byteLength, 0), 0) + index.byteLength
+    this.frontierBytes = done.reduce((n, d) => n + d.heldBytes, 0) + this.index.bytes + this.ids[0]!.bytes + this.ids[1]!.bytes
     this.held()
     return { input: { count, index: index.buffer as SharedArrayBuffer, ids: next.buffer as SharedArrayBuffer, chunks }, ids: next }
   }

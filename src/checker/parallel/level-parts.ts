@@ -146,7 +146,8 @@ export class LevelQueue implements VectorQueue {
     this.pos = this.end = 0
     this.paused = false
     // the chunks written two levels ago are read by nobody now: they take new states again
-    this.spare = this.previous
+    // (with the spare ones still unused: fresh memory is slow to write the first time)
+    this.spare = this.spare.concat(this.previous)
     this.previous = this.chunks
     this.chunks = []
     this.out = new Int32Array(0)
@@ -214,6 +215,11 @@ export class LevelQueue implements VectorQueue {
 
   get bytes(): number {
     return this.chunks.reduce((n, c) => n + c.byteLength, 0)
+  }
+
+  /** Every chunk this queue keeps: this level's, the level before's, and the spare ones. */
+  get heldBytes(): number {
+    return [this.chunks, this.previous, this.spare].reduce((n, cs) => n + cs.reduce((m, c) => m + c.byteLength, 0), 0)
   }
 
   readonly spilledBytes = 0

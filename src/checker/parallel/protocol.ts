@@ -19,6 +19,10 @@ export const enum Ctl {
   Cutoff,
   /** 1: stop now (interrupt, time limit, memory cap). */
   Stop,
+  /** Workers done with their part of copying the visited set into a larger one... */
+  Rehashed,
+  /** ...and with the entries their part left. */
+  RehashedLeft,
   Size,
 }
 
@@ -57,7 +61,7 @@ export type ToWorker =
   /** Expand the states of depth `level`; level -1 has no input: worker 0 visits the initial states. */
   | { readonly kind: 'expand'; readonly level: number; readonly input: LevelInput | undefined }
   /** The visited set was grown while the workers paused: go on with the level. */
-  | { readonly kind: 'resume'; readonly visited: SharedArrayBuffer }
+  | { readonly kind: 'resume'; readonly visited: SharedArrayBuffer; readonly parts: number }
   | { readonly kind: 'finalize' }
 
 /** A violation a worker found, keyed by the step of the level that reached it. */
@@ -79,6 +83,8 @@ export type FromWorker =
       readonly worker: number
       readonly entries: Int32Array
       readonly chunks: SharedArrayBuffer[]
+      /** Bytes of memory the worker holds for state vectors and lists (this level's, the level before's, spare). */
+      readonly heldBytes: number
       readonly event: Event | undefined
       readonly generated: number
       readonly coverage: ActionCoverage[]

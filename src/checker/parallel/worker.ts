@@ -11,6 +11,7 @@ import { Field, LevelQueue, NewStates, WorkerVisited } from './level-parts.ts'
 import { Ctl, ENTRY, keyBefore, type Event, type FromWorker, type ToWorker } from './protocol.ts'
 import { modelFromSource } from './source.ts'
 import { threadError } from '../threads.ts'
+import { ReusedBuffer } from './reused-buffer.ts'
 
 const port = parentPort!
 const post = (m: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer)
@@ -28,6 +29,8 @@ interface Running {
   events: Found[]
   /** The visited set grew during the level: the slots the entries recorded are stale. */
   regrown: boolean
+  /** The list of new states sent at the end of a level (read by the coordinator before the next level starts). */
+  readonly entries: ReusedBuffer
 }
 
 let run: Running | undefined
@@ -55,7 +58,7 @@ async function handle(m: ToWorker): Promise<void> {
         { ...m.options, memoryLimitBytes: Infinity, interrupted: () => Atomics.load(control, Ctl.Stop) !== 0 },
         { visited, log: states, queue, deferStateChecks: deferred, stateNumber: (rank) => queue.idOf(rank) },
       )
-      run = { worker, search, visited, states, queue, control, deferred, level: 0, events: [], regrown: false }
+      run = { worker, search, visited, states, queue, control, deferred, level: 0, events: [], regrown: false, entries: new ReusedBuffer() }
       post({ kind: 'ready', worker })
       return
     }
@@ -77,7 +80,13 @@ async function handle(m: ToWorker): Promise<void> {
     }
     case 'resume': {
       const r = run!
-      r.visited.table = new SharedVisited(m.visited, r.visited.table.countsBuffer)
+      const larger = new SharedVisited(m.visited, r.visited.table.countsBuffer)
+      const old = r.visited.table.table
+      const left = larger.rehashPart(old, r.worker, m.parts)
+      barrier(r.control, Ctl.Rehashed, m.parts)
+      larger.rehashLeft(old, left)
+      barrier(r.control, Ctl.RehashedLeft, m.parts)
+      r.visited.table = larger
       r.regrown = true
       return expand(r)
     }
@@ -135,6 +144,16 @@ function firstEvent(r: Running, rank: Int32Array, act: Int32Array): Event | unde
   return first
 }
 
+/** Waits until `n` threads have arrived at word `i` of `c` (reset to 0 before). */
+function barrier(c: Int32Array, i: number, n: number): void {
+  const arrived = Atomics.add(c, i, 1) + 1
+  if (arrived === n) {
+    Atomics.notify(c, i)
+    return
+  }
+  for (let seen = arrived; seen < n; seen = Atomics.load(c, i)) Atomics.wait(c, i, seen)
+}
+
 function atomicMin(a: Int32Array, i: number, v: number): void {
   for (;;) {
     const cur = Atomics.load(a, i)
@@ -173,7 +192,7 @@ function finalize(r: Running): void {
   let event = firstEvent(r, rank, act)
 
   const views = r.queue.chunks.map((c) => new Int32Array(c))
-  const out = new Int32Array(kept.length * ENTRY)
+  const out = new Int32Array(r.entries.atLeast(kept.length * ENTRY * 4), 0, kept.length * ENTRY)
   let checking = r.deferred
   for (let k = 0; k < kept.length; k++) {
     const id = kept[k]!
@@ -208,11 +227,11 @@ function finalize(r: Running): void {
       worker,
       entries: out,
       chunks: r.queue.chunks,
+      heldBytes: r.queue.heldBytes + r.entries.bytes + r.states.bytes,
       event,
       generated: share.generated,
       coverage: share.coverage,
       cutByDepth: share.cutByDepth,
     },
-    [out.buffer],
   )
 }
