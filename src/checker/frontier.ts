@@ -5,6 +5,7 @@
  * and spills chunks to disk past a threshold. Both serve as a FIFO (BFS) or a stack (DFS).
  */
 import { SpillFolder, type SpilledChunk } from './spill.ts'
+import { pack, packedBound, unpack } from './packed.ts'
 
 export interface Frontier {
   readonly size: number
@@ -90,13 +91,16 @@ export function chunkWordsFor(spillBytes: number): number {
 }
 
 const EMPTY = new Int32Array(0)
+const EMPTY_BYTES = new Uint8Array(0)
+const bytesOf = (w: Int32Array): Uint8Array => new Uint8Array(w.buffer, w.byteOffset, w.byteLength)
 
 /**
  * State vectors in a list of fixed-size chunks (an entry never spans two chunks), so the
  * frontier grows and shrinks without copying: a FIFO drops a chunk once it has been read,
- * a stack drops its top chunk once it is empty. A FIFO entry is [id, depth, length,
- * ...words], a stack entry [...words, id, depth, length] (read from its end). `take`
- * copies the words into `current`.
+ * a stack drops its top chunk once it is empty. A vector is kept packed (`packed.ts`, about
+ * a byte a word) in whole words: a FIFO entry is [id, depth, bytes, ...packed], a stack
+ * entry [...packed, id, depth, bytes] (read from its end). `take` unpacks the vector into
+ * `current`.
  *
  * Past `spillBytes` of resident chunks, full chunks go to disk (`spill.ts`), as TLC's disk
  * queue does: a FIFO writes out the chunks it will read last (never the one being read nor
@@ -111,6 +115,9 @@ export class VectorFrontier implements Frontier {
   private chunks: Chunk[] = []
   /** The last chunk's words and write position (of a stack: also its read position). */
   private w: Int32Array = EMPTY
+  /** `w` and `r` as bytes, where the vectors are packed. */
+  private wb: Uint8Array = EMPTY_BYTES
+  private rb: Uint8Array = EMPTY_BYTES
   private end = 0
   /** FIFO: the first chunk's words and read position. */
   private r: Int32Array = EMPTY
@@ -162,52 +169,56 @@ export class VectorFrontier implements Frontier {
   }
 
   push(words: Int32Array, len: number, id: number, depth: number): void {
-    const need = len + 3
+    const need = ((packedBound(len) + 3) >> 2) + 3
     if (this.end + need > this.w.length) this.startChunk(need)
     const w = this.w
     const e = this.end
     if (this.lifo) {
-      w.set(words.subarray(0, len), e)
-      w[e + len] = id
-      w[e + len + 1] = depth
-      w[e + len + 2] = len
+      const bytes = pack(words, len, this.wb, e * 4) - e * 4
+      const at = e + ((bytes + 3) >> 2)
+      w[at] = id
+      w[at + 1] = depth
+      w[at + 2] = bytes
+      this.end = at + 3
     } else {
       w[e] = id
       w[e + 1] = depth
-      w[e + 2] = len
-      w.set(words.subarray(0, len), e + 3)
+      const bytes = pack(words, len, this.wb, (e + 3) * 4) - (e + 3) * 4
+      w[e + 2] = bytes
+      this.end = e + 3 + ((bytes + 3) >> 2)
     }
-    this.end = e + need
     this.count++
   }
 
   take(): boolean {
     if (this.count === 0) return false
-    let c: Int32Array
+    let b: Uint8Array
     let at: number
-    let len: number
+    let bytes: number
     if (this.lifo) {
       while (this.end === 0) this.dropTop()
-      c = this.w
+      const c = this.w
       const e = this.end
-      len = c[e - 1]!
+      bytes = c[e - 1]!
       this.depth = c[e - 2]!
       this.id = c[e - 3]!
-      at = e - 3 - len
+      at = e - 3 - ((bytes + 3) >> 2)
       this.end = at
+      b = this.wb
     } else {
       while (this.head >= (this.chunks.length === 1 ? this.end : this.chunks[0]!.fill)) this.dropFirst()
-      c = this.r
+      const c = this.r
       const h = this.head
       this.id = c[h]!
       this.depth = c[h + 1]!
-      len = c[h + 2]!
+      bytes = c[h + 2]!
       at = h + 3
-      this.head = at + len
+      this.head = at + ((bytes + 3) >> 2)
+      b = this.rb
     }
-    if (len > this.current.length) this.current = new Int32Array(len * 2)
-    this.current.set(c.subarray(at, at + len))
-    this.currentLength = len
+    // a packed word takes a byte at least
+    if (bytes > this.current.length) this.current = new Int32Array(bytes * 2)
+    this.currentLength = unpack(b, at * 4, at * 4 + bytes, this.current)
     if (--this.count === 0) this.clear()
     return true
   }
@@ -227,9 +238,11 @@ export class VectorFrontier implements Frontier {
     const words = new Int32Array(capacity)
     this.chunks.push({ words, capacity, fill: 0, disk: undefined })
     this.w = words
+    this.wb = bytesOf(words)
     this.end = 0
     if (this.chunks.length === 1) {
       this.r = words
+      this.rb = this.wb
       this.head = 0
     }
     this.resident += capacity * 4
@@ -277,6 +290,7 @@ export class VectorFrontier implements Frontier {
   private dropFirst(): void {
     this.resident -= this.chunks.shift()!.capacity * 4
     this.r = this.readIn(this.chunks[0]!)
+    this.rb = bytesOf(this.r)
     this.head = 0
   }
 
@@ -285,12 +299,14 @@ export class VectorFrontier implements Frontier {
     this.resident -= this.chunks.pop()!.capacity * 4
     const top = this.chunks[this.chunks.length - 1]!
     this.w = this.readIn(top)
+    this.wb = bytesOf(this.w)
     this.end = top.fill
   }
 
   private clear(): void {
     this.chunks = []
     this.w = this.r = EMPTY
+    this.wb = this.rb = EMPTY_BYTES
     this.end = this.head = 0
     this.resident = 0
   }

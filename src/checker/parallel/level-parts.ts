@@ -8,14 +8,15 @@ import type { IdLog, VectorQueue, VisitedSet } from '../explorer.ts'
 import { NO_PARENT } from '../state-log.ts'
 import { Ctl, type LevelInput } from './protocol.ts'
 import { Insert, type SharedVisited } from '../shared-visited.ts'
+import { pack, packedBound, unpack } from '../packed.ts'
 
-/** Words per entry of `NewStates`: lane A, lane B, rank, action, chunk, offset, length, slot. */
+/** Words per entry of `NewStates`: lane A, lane B, rank, action, chunk, offset and length (bytes, packed), slot. */
 const STRIDE = 8
 /** Ranks a worker takes at a time, by default. */
 export const GRAIN = 32
-/** Words of a chunk of new state vectors (a longer vector gets a chunk of its own). */
-const CHUNK_WORDS = 1 << 20
-const FIRST_CHUNK_WORDS = 1 << 12
+/** Bytes of a chunk of new state vectors, packed (a longer vector gets a chunk of its own). */
+const CHUNK_BYTES = 1 << 22
+const FIRST_CHUNK_BYTES = 1 << 14
 
 export class WorkerVisited implements VisitedSet {
   level = 0
@@ -112,7 +113,10 @@ export class LevelQueue implements VectorQueue {
   private input: LevelInput | undefined
   private index: Int32Array<ArrayBufferLike> = new Int32Array(0)
   private ids: Uint32Array<ArrayBufferLike> = new Uint32Array(0)
-  private views: Int32Array<ArrayBufferLike>[][] = []
+  private views: Uint8Array<ArrayBufferLike>[][] = []
+  /** The vector being expanded, unpacked (`current`), and one for `unpacked`. */
+  private scratch = new Int32Array(256)
+  private scratchOut = new Int32Array(256)
   private pos = 0
   private end = 0
   private readonly control: Int32Array
@@ -122,7 +126,7 @@ export class LevelQueue implements VectorQueue {
   /** The chunks written in the level before (this level's input) and those free for reuse. */
   private previous: SharedArrayBuffer[] = []
   private spare: SharedArrayBuffer[] = []
-  private out: Int32Array<ArrayBufferLike> = new Int32Array(0)
+  private out: Uint8Array<ArrayBufferLike> = new Uint8Array(0)
   private fill = 0
 
   constructor(
@@ -142,7 +146,7 @@ export class LevelQueue implements VectorQueue {
     this.input = input
     this.index = input ? new Int32Array(input.index) : new Int32Array(0)
     this.ids = input ? new Uint32Array(input.ids) : new Uint32Array(0)
-    this.views = input ? input.chunks.map((cs) => cs.map((c) => new Int32Array(c))) : []
+    this.views = input ? input.chunks.map((cs) => cs.map((c) => new Uint8Array(c))) : []
     this.pos = this.end = 0
     this.paused = false
     // the chunks written two levels ago are read by nobody now: they take new states again
@@ -150,7 +154,7 @@ export class LevelQueue implements VectorQueue {
     this.spare = this.spare.concat(this.previous)
     this.previous = this.chunks
     this.chunks = []
-    this.out = new Int32Array(0)
+    this.out = new Uint8Array(0)
     this.fill = 0
   }
 
@@ -189,28 +193,36 @@ export class LevelQueue implements VectorQueue {
     this.pos++
     const x = this.index
     const j = r * 4
-    this.current = this.views[x[j]!]![x[j + 1]!]!
-    this.currentAt = x[j + 2]!
+    const length = x[j + 3]!
+    if (this.scratch.length < length) this.scratch = new Int32Array(length * 2)
+    unpack(this.views[x[j]!]![x[j + 1]!]!, x[j + 2]!, x[j + 2]! + length, this.scratch)
+    this.current = this.scratch
+    this.currentAt = 0
     this.id = r
     return true
   }
 
+  /** The vector of `length` bytes at `offset` of this level's chunk `chunk`, unpacked (valid until the next call). */
+  unpacked(chunk: number, offset: number, length: number): Int32Array {
+    if (this.scratchOut.length < length) this.scratchOut = new Int32Array(length * 2)
+    unpack(new Uint8Array(this.chunks[chunk]!), offset, offset + length, this.scratchOut)
+    return this.scratchOut
+  }
+
   push(words: Int32Array, len: number, id: number): void {
-    if (this.fill + len > this.out.length) {
-      // chunks double from FIRST_CHUNK_WORDS: a small level holds little memory
-      const words = Math.min(CHUNK_WORDS, Math.max(FIRST_CHUNK_WORDS, this.out.length * 2))
-      const need = Math.max(words, len) * 4
+    const bound = packedBound(len)
+    if (this.fill + bound > this.out.length) {
+      // chunks double from FIRST_CHUNK_BYTES: a small level holds little memory
+      const need = Math.max(Math.min(CHUNK_BYTES, Math.max(FIRST_CHUNK_BYTES, this.out.length * 2)), bound)
       const k = this.spare.findIndex((c) => c.byteLength >= need)
       const buf = k >= 0 ? this.spare.splice(k, 1)[0]! : new SharedArrayBuffer(need)
       this.chunks.push(buf)
-      this.out = new Int32Array(buf)
+      this.out = new Uint8Array(buf)
       this.fill = 0
     }
-    const out = this.out
     const at = this.fill
-    for (let i = 0; i < len; i++) out[at + i] = words[i]!
-    this.states.placed(id, this.chunks.length - 1, at, len)
-    this.fill = at + len
+    this.fill = pack(words, len, this.out, at)
+    this.states.placed(id, this.chunks.length - 1, at, this.fill - at)
   }
 
   get bytes(): number {

@@ -36,7 +36,7 @@ export interface Tables {
 
 export type WorkerOptions = Pick<ExploreOptions, 'properties' | 'checkDeadlock' | 'maxDepth'>
 
-/** A level's states: `index` holds (worker, chunk, offset, length) per rank; `chunks[w][c]` the vectors; `ids` their ids. */
+/** A level's states: `index` holds (worker, chunk, offset, length in bytes) per rank; `chunks[w][c]` the vectors, packed (`packed.ts`); `ids` their ids. */
 export interface LevelInput {
   readonly count: number
   readonly index: SharedArrayBuffer

@@ -191,7 +191,6 @@ function finalize(r: Running): void {
   if (!sorted) kept.sort((x, y) => rank[x]! - rank[y]! || act[x]! - act[y]!)
   let event = firstEvent(r, rank, act)
 
-  const views = r.queue.chunks.map((c) => new Int32Array(c))
   const out = new Int32Array(r.entries.atLeast(kept.length * ENTRY * 4), 0, kept.length * ENTRY)
   let checking = r.deferred
   for (let k = 0; k < kept.length; k++) {
@@ -202,7 +201,7 @@ function finalize(r: Running): void {
       if (event && !keyBefore(rank[id]!, act[id]!, event.rank, event.action)) checking = false
       else {
         try {
-          expand = search.checkDeferred(views[chunk]!, s.at(id, Field.Offset), id) ? 1 : 0
+          expand = search.checkDeferred(r.queue.unpacked(chunk, s.at(id, Field.Offset), s.at(id, Field.Length)), 0, id) ? 1 : 0
         } catch (e) {
           if (!(e instanceof Found)) throw e
           event = { property: e.property, kind: e.kind, message: e.message, rank: rank[id]!, action: act[id]! }
