@@ -95,11 +95,22 @@ class Interner<T> {
   }
 }
 
-const strings = new Interner<string>((k) => k)
+/**
+ * `s` as V8's internalized copy, the one a literal of the same text is: the copy read from
+ * a shared table is a fresh string, and comparing it with a literal (a model's
+ * `r.phase === 'idle'`, a compiled encoder's enum cases) would compare the characters each
+ * time instead of the addresses. A property key is internalized.
+ */
+function internalized(s: string): string {
+  for (const k in { [s]: 0 }) return k
+  return s
+}
+
+const strings = new Interner<string>((k) => internalized(k))
 const strs = strings.items
 const internString = (s: string): number => strings.id(s, s)
 
-const shapes = new Interner<readonly string[]>((k) => (k === '' ? [] : k.split('\u0000')))
+const shapes = new Interner<readonly string[]>((k) => (k === '' ? [] : k.split('\u0000').map(internalized)))
 const shapeKeys = shapes.items
 const internShape = (keys: readonly string[]): number => shapes.id(keys.join('\u0000'), keys)
 
