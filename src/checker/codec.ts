@@ -106,7 +106,7 @@ function internalized(s: string): string {
   return s
 }
 
-const strings = new Interner<string>((k) => internalized(k))
+const strings = new Interner<string>(internalized)
 const strs = strings.items
 const internString = (s: string): number => strings.id(s, s)
 

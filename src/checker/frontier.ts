@@ -93,6 +93,8 @@ export function chunkWordsFor(spillBytes: number): number {
 const EMPTY = new Int32Array(0)
 const EMPTY_BYTES = new Uint8Array(0)
 const bytesOf = (w: Int32Array): Uint8Array => new Uint8Array(w.buffer, w.byteOffset, w.byteLength)
+/** Whole words that hold `bytes` bytes of a packed vector. */
+const wordsOf = (bytes: number): number => (bytes + 3) >> 2
 
 /**
  * State vectors in a list of fixed-size chunks (an entry never spans two chunks), so the
@@ -169,13 +171,13 @@ export class VectorFrontier implements Frontier {
   }
 
   push(words: Int32Array, len: number, id: number, depth: number): void {
-    const need = ((packedBound(len) + 3) >> 2) + 3
+    const need = wordsOf(packedBound(len)) + 3
     if (this.end + need > this.w.length) this.startChunk(need)
     const w = this.w
     const e = this.end
     if (this.lifo) {
       const bytes = pack(words, len, this.wb, e * 4) - e * 4
-      const at = e + ((bytes + 3) >> 2)
+      const at = e + wordsOf(bytes)
       w[at] = id
       w[at + 1] = depth
       w[at + 2] = bytes
@@ -185,7 +187,7 @@ export class VectorFrontier implements Frontier {
       w[e + 1] = depth
       const bytes = pack(words, len, this.wb, (e + 3) * 4) - (e + 3) * 4
       w[e + 2] = bytes
-      this.end = e + 3 + ((bytes + 3) >> 2)
+      this.end = e + 3 + wordsOf(bytes)
     }
     this.count++
   }
@@ -202,7 +204,7 @@ export class VectorFrontier implements Frontier {
       bytes = c[e - 1]!
       this.depth = c[e - 2]!
       this.id = c[e - 3]!
-      at = e - 3 - ((bytes + 3) >> 2)
+      at = e - 3 - wordsOf(bytes)
       this.end = at
       b = this.wb
     } else {
@@ -213,7 +215,7 @@ export class VectorFrontier implements Frontier {
       this.depth = c[h + 1]!
       bytes = c[h + 2]!
       at = h + 3
-      this.head = at + ((bytes + 3) >> 2)
+      this.head = at + wordsOf(bytes)
       b = this.rb
     }
     // a packed word takes a byte at least

@@ -121,8 +121,9 @@ export class LevelQueue implements VectorQueue {
   private end = 0
   private readonly control: Int32Array
 
-  /** This level's chunks of new vectors. */
+  /** This level's chunks of new vectors, and the same as bytes. */
   chunks: SharedArrayBuffer[] = []
+  private chunkBytes: Uint8Array[] = []
   /** The chunks written in the level before (this level's input) and those free for reuse. */
   private previous: SharedArrayBuffer[] = []
   private spare: SharedArrayBuffer[] = []
@@ -154,6 +155,7 @@ export class LevelQueue implements VectorQueue {
     this.spare = this.spare.concat(this.previous)
     this.previous = this.chunks
     this.chunks = []
+    this.chunkBytes = []
     this.out = new Uint8Array(0)
     this.fill = 0
   }
@@ -205,7 +207,7 @@ export class LevelQueue implements VectorQueue {
   /** The vector of `length` bytes at `offset` of this level's chunk `chunk`, unpacked (valid until the next call). */
   unpacked(chunk: number, offset: number, length: number): Int32Array {
     if (this.scratchOut.length < length) this.scratchOut = new Int32Array(length * 2)
-    unpack(new Uint8Array(this.chunks[chunk]!), offset, offset + length, this.scratchOut)
+    unpack(this.chunkBytes[chunk]!, offset, offset + length, this.scratchOut)
     return this.scratchOut
   }
 
@@ -218,6 +220,7 @@ export class LevelQueue implements VectorQueue {
       const buf = k >= 0 ? this.spare.splice(k, 1)[0]! : new SharedArrayBuffer(need)
       this.chunks.push(buf)
       this.out = new Uint8Array(buf)
+      this.chunkBytes.push(this.out)
       this.fill = 0
     }
     const at = this.fill
