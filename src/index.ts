@@ -22,6 +22,7 @@ export type {
   ParamValue,
 } from './checker/model.ts'
 export { reducer, type Recipe, type Reducer } from './checker/reducer.ts'
+export { hiding, type FieldPath, type HidingView } from './checker/hidden.ts'
 export { eventually, forEach, leadsTo, type Liveness, type LivenessObligation } from './checker/temporal.ts'
 export { ids, permuteBits, permuteIndices, scalarset, symmetry, type Rename, type Scalarset } from './checker/symmetry.ts'
 export { canonicalize, compareValues } from './checker/canonical.ts'

@@ -3,9 +3,10 @@
  * data): random graphs with the engine's optional parts switched on one at a time.
  */
 import type { Action, AnyModel } from '../src/checker/model.ts'
+import { hiding } from '../src/checker/hidden.ts'
 import { graphModel, type Graph } from './graph-model.ts'
 
-export type Variant = 'invariant' | 'deadlock' | 'transition' | 'constraint' | 'view' | 'throws' | 'endless'
+export type Variant = 'invariant' | 'deadlock' | 'transition' | 'constraint' | 'view' | 'hidden' | 'throws' | 'endless'
 
 export interface GraphArgs {
   readonly n: number
@@ -54,13 +55,14 @@ export function buildGraph(a: GraphArgs): AnyModel {
         invariants: {},
       }
     case 'view':
+    case 'hidden':
       // the node a step came from is part of the state but not of its identity: which
       // state a level keeps (the first reached) shows in the counterexample's states
       return {
         ...base,
         next: (s: unknown, act: Action) => ({ node: (act as unknown as { to: number }).to, via: (s as S).node }),
         init: () => g.init.map((node) => ({ node, via: -1 })),
-        view: (s: unknown) => ({ node: (s as S).node }),
+        view: a.variant === 'view' ? (s: unknown) => ({ node: (s as S).node }) : hiding(['via']),
         invariants: { notBad: (s: unknown) => !g.bad.has((s as S).node) || (s as S).via! % 2 === 0 || `bad via ${(s as S).via}` },
       }
   }

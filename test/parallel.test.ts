@@ -50,6 +50,7 @@ describe('parallel search equals one worker on random graphs', () => {
     ['transition', { checkDeadlock: false }],
     ['constraint', { checkDeadlock: false }],
     ['view', { checkDeadlock: false }],
+    ['hidden', { checkDeadlock: false }],
   ]
   for (const [variant, opts] of variants) {
     test(variant, async () => {

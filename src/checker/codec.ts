@@ -265,6 +265,81 @@ function decodeGeneric(): unknown {
   }
 }
 
+// ---- walking a state vector ----
+
+/** The position just past the value whose first word is `w[p]`. */
+function skipValue(w: Int32Array, p: number): number {
+  const x = w[p]!
+  const payload = x >> 3
+  switch (x & 7) {
+    case TAG_ATOM:
+      return payload === 4 ? p + 3 : p + 1
+    case TAG_REC: {
+      const n = (shapeKeys[payload] ?? shapes.item(payload))!.length
+      p++
+      for (let i = 0; i < n; i++) p = skipValue(w, p)
+      return p
+    }
+    case TAG_ARR:
+    case TAG_SET:
+      p++
+      for (let i = 0; i < payload; i++) p = skipValue(w, p)
+      return p
+    case TAG_MAP:
+      p++
+      for (let i = 0; i < 2 * payload; i++) p = skipValue(w, p)
+      return p
+    default:
+      return p + 1
+  }
+}
+
+/**
+ * The spans of the hidden fields (`hidden.ts`) in the state vector starting at `w[0]`,
+ * as start/end pairs in `out`, in increasing order and without overlap; returns how many.
+ * A path through a value that is not a record, or to a key its record lacks, has no span.
+ */
+export function hiddenSpans(w: Int32Array, paths: readonly (readonly string[])[], out: Int32Array): number {
+  let n = 0
+  for (let i = 0; i < paths.length; i++) {
+    const path = paths[i]!
+    let p = 0
+    let found = true
+    for (let j = 0; j < path.length && found; j++) {
+      const x = w[p]!
+      if ((x & 7) !== TAG_REC) {
+        found = false
+        break
+      }
+      const keys = (shapeKeys[x >> 3] ?? shapes.item(x >> 3))!
+      const at = keys.indexOf(path[j]!)
+      if (at < 0) {
+        found = false
+        break
+      }
+      p++
+      for (let f = 0; f < at; f++) p = skipValue(w, p)
+    }
+    if (!found) continue
+    // insert [p, end) in order, merging with spans it overlaps
+    let start = p
+    let end = skipValue(w, p)
+    let k = 0
+    while (k < n && out[2 * k + 1]! < start) k++
+    let m = k
+    while (m < n && out[2 * m]! <= end) {
+      start = Math.min(start, out[2 * m]!)
+      end = Math.max(end, out[2 * m + 1]!)
+      m++
+    }
+    out.copyWithin(2 * (k + 1), 2 * m, 2 * n)
+    n += k + 1 - m
+    out[2 * k] = start
+    out[2 * k + 1] = end
+  }
+  return n
+}
+
 // ---- shapes and compiled codecs ----
 
 type Shape =
@@ -318,6 +393,11 @@ function isPlainRecord(v: unknown): boolean {
 export interface Codec {
   /** Encodes `v` into the shared buffer; read the words with `words()` right after. */
   encode(v: unknown): void
+  /**
+   * The spans of the hidden fields in the last encoding, as `hiddenSpans` gives them (the
+   * compiled encoders note them as they write; a value off the compiled shapes is walked).
+   */
+  spans(out: Int32Array): number
   /** Decodes a fresh, mutable value from `src[at ...]`. */
   decode(src: Int32Array, at: number): unknown
 }
@@ -341,15 +421,23 @@ export function encodedBuffer(): Int32Array {
   return W.buf
 }
 
-/** A codec compiled for the shapes of `samples` (usually the initial states). */
-export function compileCodec(samples: readonly unknown[]): Codec {
+/**
+ * A codec compiled for the shapes of `samples` (usually the initial states), noting where
+ * it writes the fields at `hidden` (paths of record keys from the root, see hidden.ts).
+ */
+export function compileCodec(samples: readonly unknown[], hidden: readonly (readonly string[])[] = []): Codec {
   const shape = inferShape(samples)
   const encFns: string[] = []
   const decFns: string[] = []
   let n = 0
+  /** Start and end of each hidden field as the compiled encoders wrote it; `noted`: how many. */
+  const H = { at: new Int32Array(2 * hidden.length), noted: 0 }
 
-  /** Returns the name of an encoder function for `s` (defined in encFns). */
-  function encoderFor(s: Shape): string {
+  /**
+   * Returns the name of an encoder function for `s` (defined in encFns); `under`: the
+   * hidden paths (index, keys matched so far) that lead through this value.
+   */
+  function encoderFor(s: Shape, under: readonly [number, number][] = hidden.map((_, i) => [i, 0])): string {
     const name = `e${n++}`
     switch (s.kind) {
       case 'any':
@@ -375,14 +463,14 @@ export function compileCodec(samples: readonly unknown[]): Codec {
         break
       }
       case 'array': {
-        const el = encoderFor(s.elem)
+        const el = encoderFor(s.elem, [])
         encFns.push(
           `function ${name}(v) { if (!Array.isArray(v)) { G(v); return } const n = v.length; if (P.pos === P.buf.length) grow(); P.buf[P.pos++] = (n << 3) | ${TAG_ARR}; for (let i = 0; i < n; i++) ${el}(v[i]) }`,
         )
         break
       }
       case 'intMap': {
-        const val = encoderFor(s.value)
+        const val = encoderFor(s.value, [])
         encFns.push(
           `function ${name}(v) { if (!(v instanceof Map)) { G(v); return } ` +
             `const keys = []; for (const k of v.keys()) { if (typeof k !== 'number' || (k | 0) !== k || k < ${-SMALL} || k >= ${SMALL}) { G(v); return } keys.push(k) } ` +
@@ -393,11 +481,25 @@ export function compileCodec(samples: readonly unknown[]): Codec {
         break
       }
       case 'record': {
-        const fields = s.fields.map(encoderFor)
+        const through = s.keys.map((k) => under.filter(([h, d]) => hidden[h]![d] === k))
+        const fields = s.fields.map((f, i) =>
+          encoderFor(
+            f,
+            through[i]!.filter(([h, d]) => d + 1 < hidden[h]!.length).map(([h, d]): [number, number] => [h, d + 1]),
+          ),
+        )
         const word = (internShape(s.keys) << 3) | TAG_REC
         const reads = s.keys.map((k, i) => `const f${i} = v[${JSON.stringify(k)}];`).join(' ')
         const undef = s.keys.map((_, i) => `f${i} === undefined`).join(' || ') || 'false'
-        const writes = fields.map((f, i) => `${f}(f${i});`).join(' ')
+        const writes = fields
+          .map((f, i) => {
+            const ends = through[i]!.filter(([h, d]) => d + 1 === hidden[h]!.length).map(([h]) => h)
+            if (ends.length === 0) return `${f}(f${i});`
+            const starts = ends.map((h) => `H.at[${2 * h}] = P.pos;`).join(' ')
+            const stops = ends.map((h) => `H.at[${2 * h + 1}] = P.pos;`).join(' ')
+            return `${starts} ${f}(f${i}); ${stops} H.noted += ${ends.length};`
+          })
+          .join(' ')
         const order = `${name}k`
         encFns.push(
           `const ${order} = ${JSON.stringify(s.keys)};\n` +
@@ -458,6 +560,7 @@ export function compileCodec(samples: readonly unknown[]): Codec {
     'G',
     'D',
     'grow',
+    'H',
     `${encFns.join('\n')}\n${decFns.join('\n')}\nreturn { enc: ${enc}, dec: ${dec} }`,
   ) as (
     w: typeof W,
@@ -465,13 +568,22 @@ export function compileCodec(samples: readonly unknown[]): Codec {
     g: typeof encodeGeneric,
     d: typeof decodeGeneric,
     grow: () => void,
+    h: typeof H,
   ) => { enc: (v: unknown) => void; dec: () => unknown }
-  const compiled = make(W, R, encodeGeneric, decodeGeneric, grow)
+  const compiled = make(W, R, encodeGeneric, decodeGeneric, grow, H)
   return {
     encode(v) {
       W.pos = 0
       W.moved = false
+      H.noted = 0
       compiled.enc(v)
+    },
+    spans(out) {
+      if (H.noted !== hidden.length || hidden.length > 1) return hiddenSpans(W.buf, hidden, out)
+      if (hidden.length === 0) return 0
+      out[0] = H.at[0]!
+      out[1] = H.at[1]!
+      return 1
     },
     decode(src, at) {
       R.rd = src
@@ -488,6 +600,7 @@ export const genericCodec: Codec = {
     W.moved = false
     encodeGeneric(v)
   },
+  spans: () => 0,
   decode(src, at) {
     R.rd = src
     R.rp = at

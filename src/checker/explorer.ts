@@ -23,7 +23,8 @@ import { compileCodec, encodedBuffer, encodedLength, reordered, type Codec } fro
 import { actionLabel, checkActions } from './contract.ts'
 import { Coverage, type ActionCoverage } from './coverage.ts'
 import { ModelError } from './errors.ts'
-import { fingerprint, fingerprintWords, fpA, fpB } from './fingerprint.ts'
+import { fingerprint, fingerprintWords, fingerprintWordsHiding, fpA, fpB } from './fingerprint.ts'
+import { hiddenPaths, type FieldPath } from './hidden.ts'
 import { chunkWordsFor, ObjectFrontier, VectorFrontier, type Frontier } from './frontier.ts'
 import { defaultFrontierMemoryBytes, defaultMemoryLimitBytes, memoryExhausted } from './memory.ts'
 import type { Reducer } from './reducer.ts'
@@ -310,6 +311,9 @@ export class Search {
   private readonly vectors: boolean
   private readonly recipe: ((d: unknown, a: Action) => void) | undefined
   private readonly separate: boolean
+  /** The view's hidden fields (`hidden.ts`): the state is encoded once, its fingerprint skips them. */
+  private readonly hidden: readonly FieldPath[] | undefined
+  private readonly spans: Int32Array
   private codec: Codec
   private stateCodec: Codec
   private samples: unknown[] = []
@@ -361,8 +365,10 @@ export class Search {
     this.coverage = new Coverage(model.actionTypes ?? [])
     this.vectors = opts.representation !== 'objects'
     this.recipe = (model.next as Partial<Reducer<unknown, Action>>).recipe as ((d: unknown, a: Action) => void) | undefined
-    this.separate = model.view !== undefined || model.symmetry !== undefined
-    this.codec = this.stateCodec = compileCodec([])
+    this.hidden = model.symmetry === undefined ? hiddenPaths(model.view) : undefined
+    this.spans = new Int32Array(2 * (this.hidden?.length ?? 0))
+    this.separate = (model.view !== undefined && this.hidden === undefined) || model.symmetry !== undefined
+    this.codec = this.stateCodec = compileCodec([], this.hidden)
     const lifo = opts.strategy === 'dfs'
     const spillBytes = opts.frontierMemoryBytes ?? defaultFrontierMemoryBytes(this.memoryLimit)
     this.visited = parts?.visited ?? new FingerprintSet()
@@ -422,8 +428,7 @@ export class Search {
     if (init.length === 0) throw new ModelError('init() returned no initial state')
     this.samples = [...init]
     this.phase = Phase.View
-    this.codec = compileCodec(this.samples.map((s) => this.viewOf(s)))
-    this.stateCodec = this.separate ? compileCodec(this.samples) : this.codec
+    this.compileCodecs()
     init.forEach((s, i) => {
       this.curState = s
       this.visit(s, NO_PARENT, i, 0, undefined, undefined, -1)
@@ -495,12 +500,14 @@ export class Search {
     if (this.vectors) {
       if (this.learning) this.learnShape(t)
       this.phase = Phase.View
-      const v = this.viewOf(t)
+      const v = this.separate ? this.viewOf(t) : t
       this.phase = Phase.Engine
       this.encodingView = this.separate
       this.codec.encode(v)
       this.encodingView = false
-      fingerprintWords(encodedBuffer(), encodedLength())
+      const hidden = this.hidden
+      if (hidden === undefined) fingerprintWords(encodedBuffer(), encodedLength())
+      else fingerprintWordsHiding(encodedBuffer(), encodedLength(), this.spans, this.codec.spans(this.spans))
       if (!this.separate) {
         stateWords = true
         if (reordered()) tc = this.codec.decode(encodedBuffer(), 0)
@@ -628,6 +635,12 @@ export class Search {
     return view ? this.model.view!(r) : r
   }
 
+  /** The codecs for the shapes of `samples`: of the fingerprinted value and of the state. */
+  private compileCodecs(): void {
+    this.stateCodec = compileCodec(this.samples, this.hidden)
+    this.codec = this.separate ? compileCodec(this.samples.map((s) => this.viewOf(s))) : this.stateCodec
+  }
+
   /**
    * Compiles the codecs once more for the first SAMPLES states reached; encodings are
    * canonical, so the switch changes speed only.
@@ -635,8 +648,7 @@ export class Search {
   private learnShape(s: unknown): void {
     this.samples.push(s)
     if (this.samples.length < SAMPLES) return
-    this.codec = compileCodec(this.samples.map((x) => this.viewOf(x)))
-    this.stateCodec = this.separate ? compileCodec(this.samples) : this.codec
+    this.compileCodecs()
     this.learning = false
     this.samples = []
   }

@@ -198,16 +198,34 @@ export function fingerprintHex(v: unknown): string {
   return (outA >>> 0).toString(16).padStart(8, '0') + (outB >>> 0).toString(16).padStart(8, '0')
 }
 
+const NO_SPANS = new Int32Array(0)
+
 /** Fingerprints `len` words of a state vector (see codec.ts); lanes in `fpA()`, `fpB()`. */
 export function fingerprintWords(w: Int32Array, len: number): void {
-  let a = 0x9747b28c ^ len
-  let b = 0x5bd1e995 + len
-  for (let i = 0; i < len; i++) {
-    const k = w[i]!
-    a = Math.imul(a ^ k, 0xcc9e2d51)
-    a = Math.imul((a << 15) | (a >>> 17), 0x1b873593) + 0xe6546b64
-    b = Math.imul(b + k, 0x85ebca6b)
-    b ^= b >>> 13
+  fingerprintWordsHiding(w, len, NO_SPANS, 0)
+}
+
+/**
+ * Fingerprints `len` words of a state vector but the `n` spans (start/end pairs, in
+ * increasing order) in `spans`: the words of a state's hidden fields (see hidden.ts). With
+ * no span, the same as `fingerprintWords`.
+ */
+export function fingerprintWordsHiding(w: Int32Array, len: number, spans: Int32Array, n: number): void {
+  let kept = len
+  for (let j = 0; j < n; j++) kept -= spans[2 * j + 1]! - spans[2 * j]!
+  let a = 0x9747b28c ^ kept
+  let b = 0x5bd1e995 + kept
+  let i = 0
+  for (let j = 0; j <= n; j++) {
+    const end = j < n ? spans[2 * j]! : len
+    for (; i < end; i++) {
+      const k = w[i]!
+      a = Math.imul(a ^ k, 0xcc9e2d51)
+      a = Math.imul((a << 15) | (a >>> 17), 0x1b873593) + 0xe6546b64
+      b = Math.imul(b + k, 0x85ebca6b)
+      b ^= b >>> 13
+    }
+    if (j < n) i = spans[2 * j + 1]!
   }
   outA = fmix(a)
   outB = fmixB(b ^ a)

@@ -51,12 +51,14 @@
  * until it is unlocked, then votes YES), `writeMissNotReplicated` (a write fault always
  * installs N, even when other kernels hold replicas).
  *
- * The message counters and the ghost write counters: counters are left out of the
- * fingerprint (`view`); `written[p]`, the number of writes to page p so far, is the value
- * of the last write (a write stores written[p] + 1) and is what a read must return.
+ * The message counters and the ghost write counters: the message counters are hidden
+ * fields, left out of the fingerprint (`hiding`); `written[p]`, the number of writes to
+ * page p so far, is the value of the last write (a write stores written[p] + 1) and is
+ * what a read must return.
  */
 import type { Draft } from 'immer'
 import type { ModelRules } from '../checker/model.ts'
+import { hiding } from '../checker/hidden.ts'
 import { reducer } from '../checker/reducer.ts'
 import { broadcast, deliverable, drained, emptyMessaging, send, take, type Messaging } from './popcorn/messaging.ts'
 
@@ -444,7 +446,7 @@ export function coherencyRules(p: CoherencyParams, mutations: ReadonlySet<string
       }
     }),
     terminal: finished,
-    view: (s) => ({ kernels: s.kernels, channels: s.net.channels, written: s.written }),
+    view: hiding(['net', 'sent']),
     actionTypes: ['read', 'write', 'fault', ...(c.atomicBroadcast ? [] : ['send']), 'decide', 'deliver'],
     actor: (a) => (a.type === 'deliver' ? `kernel ${a.to}` : `kernel ${a.kernel} thread`),
     describe: (a) => describeCoherency(a),

@@ -47,11 +47,13 @@
  * entries), `appendQueue` (entries appended, not in timestamp order), `noGc` (per-page
  * queues never collected).
  *
- * The message counters are left out of the fingerprint (`view`): no rule reads them.
+ * The message counters are hidden fields (`view: hiding(...)`, as Promela's `hidden`): left out
+ * of the fingerprint, since no rule reads them.
  */
 import { match } from 'ts-pattern'
 import type { Draft } from 'immer'
 import type { ModelRules } from '../checker/model.ts'
+import { hiding } from '../checker/hidden.ts'
 import { reducer } from '../checker/reducer.ts'
 import { HEAVY, emptyQueues, type ProcessQueues, type QueueOptions } from './popcorn/lamport-queues.ts'
 import {
@@ -264,7 +266,7 @@ export function lamportRules(p: LamportParams, mutations: ReadonlySet<string>): 
       }
     }),
     terminal: finished,
-    view: (s) => ({ clock: s.clock, kernels: s.kernels, channels: s.net.channels }),
+    view: hiding(['net', 'sent']),
     actionTypes: [
       'request',
       ...(p.requestLock && !(p.atomicTimestamp && p.atomicBroadcast) ? ['unlock'] : []),

@@ -41,9 +41,10 @@
  *
  * Ghost state (no rule reads it): `lastWrite`, `layout`; `oom` (a run whose allocation found no free
  * frame is cut: Linux would call the OOM killer, which we do not model). The message
- * counters are left out of the fingerprint (`view`).
+ * counters are hidden fields, left out of the fingerprint (`hiding`).
  */
 import type { ModelRules } from '../checker/model.ts'
+import { hiding } from '../checker/hidden.ts'
 import { reducer } from '../checker/reducer.ts'
 import { fifoChannelMessages } from '../checker/messages.ts'
 import { initialMachine } from './popcorn/kernels.ts'
@@ -205,7 +206,7 @@ export function popcornRules(p: PopParams, mutations: ReadonlySet<string>): Mode
     }),
     constraint: (s) => !s.oom,
     terminal: (s) => finished(s, c) || s.oom,
-    view: (s) => ({ ...s, net: s.net.channels }),
+    view: hiding(['net', 'sent']),
     actionTypes: ['start', 'step', 'lock', ...(p.atomicBroadcast ? [] : ['send']), 'deliver', ...(p.migrate || p.exit ? ['resume'] : [])],
     actor: (a) => `kernel ${a.type === 'deliver' ? a.to : a.at}`,
     describe: (a) => describeAction(a),
