@@ -131,7 +131,7 @@ function hashContainer(o: object): void {
     b = TAG_ARRAY_B + size
     for (let i = 0; i < size; i++) {
       hashAny(o[i])
-      a = Math.imul((a ^ outA) ^ ((a ^ outA) >>> 15), 0x5bd1e995) + 0xe6546b64
+      a = (Math.imul((a ^ outA) ^ ((a ^ outA) >>> 15), 0x5bd1e995) + 0xe6546b64) | 0
       b = Math.imul(b + outB, 0x1b873593) ^ ((b + outB) >>> 13)
     }
   } else if (o instanceof Map) {
@@ -221,7 +221,7 @@ export function fingerprintWordsHiding(w: Int32Array, len: number, spans: Int32A
     for (; i < end; i++) {
       const k = w[i]!
       a = Math.imul(a ^ k, 0xcc9e2d51)
-      a = Math.imul((a << 15) | (a >>> 17), 0x1b873593) + 0xe6546b64
+      a = (Math.imul((a << 15) | (a >>> 17), 0x1b873593) + 0xe6546b64) | 0
       b = Math.imul(b + k, 0x85ebca6b)
       b ^= b >>> 13
     }
