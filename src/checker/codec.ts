@@ -519,10 +519,19 @@ export function compileCodec(samples: readonly unknown[], hidden: readonly (read
     const name = `d${n++}`
     switch (s.kind) {
       case 'any':
-      case 'bool':
-      case 'enum':
         decFns.push(`function ${name}() { return D() }`)
         break
+      case 'bool':
+        decFns.push(
+          `function ${name}() { const w = R.rd[R.rp]; if (w === ${W_TRUE}) { R.rp++; return true } if (w === ${W_FALSE}) { R.rp++; return false } return D() }`,
+        )
+        break
+      case 'enum': {
+        // the enumeration's strings as literals (internalized), compared by word
+        const cases = s.values.map((x) => `if (w === ${(internString(x) << 3) | TAG_STR}) { R.rp++; return ${JSON.stringify(x)} }`).join(' ')
+        decFns.push(`function ${name}() { const w = R.rd[R.rp]; ${cases} return D() }`)
+        break
+      }
       case 'int':
         decFns.push(`function ${name}() { const w = R.rd[R.rp]; if ((w & 7) === 0) { R.rp++; return w >> 3 } return D() }`)
         break
@@ -537,7 +546,7 @@ export function compileCodec(samples: readonly unknown[], hidden: readonly (read
         const val = decoderFor(s.value)
         decFns.push(
           `function ${name}() { const w = R.rd[R.rp]; if ((w & 7) !== ${TAG_MAP}) return D(); R.rp++; const n = w >> 3; const m = new Map(); ` +
-            `for (let i = 0; i < n; i++) { const k = D(); m.set(k, ${val}()) } return m }`,
+            `for (let i = 0; i < n; i++) { const kw = R.rd[R.rp]; let k; if ((kw & 7) === 0) { R.rp++; k = kw >> 3 } else k = D(); m.set(k, ${val}()) } return m }`,
         )
         break
       }
