@@ -49,6 +49,26 @@ describe('one canonical state for actions() everywhere', () => {
     }
   })
 
+  test('invariants and step properties see the canonical form of a state reached out of order', () => {
+    type S = { s: Set<number> }
+    const m: Model<S, { type: 'add'; x: number }> = {
+      name: 'order',
+      init: () => [{ s: new Set() }],
+      actions: (s) => (s.s.has(1) ? (s.s.has(0) ? [] : [{ type: 'add', x: 0 }]) : [{ type: 'add', x: 1 }]),
+      // the Set is filled 1 then 0: its canonical form iterates 0, 1
+      next: (s, a) => ({ s: new Set([...s.s, a.x]) }),
+      invariants: { inv: (s) => s.s.size < 2 || `members ${[...s.s].join(',')}` },
+      transitionInvariants: { step: (_s, _a, t) => t.s.size < 2 || `after ${[...t.s].join(',')}` },
+      terminal: () => true,
+    }
+    for (const representation of ['vectors', 'objects'] as const) {
+      const inv = explore(m, { representation, properties: ['inv'] })
+      expect(inv.verdict === 'violated' && inv.violation.message).toBe('members 0,1')
+      const step = explore(m, { representation, properties: ['step'] })
+      expect(step.verdict === 'violated' && step.violation.message).toBe('after 0,1')
+    }
+  })
+
   for (const representation of ['vectors', 'objects'] as const) {
     for (const strategy of ['bfs', 'dfs'] as const) {
       test.prop([collectionSpecArb], { numRuns: 80 })(

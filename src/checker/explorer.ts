@@ -497,6 +497,8 @@ export class Search {
     // the canonical form of t: what properties and actions() see (see canonical.ts)
     let tc = t
     let stateWords = false
+    // t was out of canonical order: tc is decoded from its words when something reads it
+    let decodeTc = false
     if (this.vectors) {
       if (this.learning) this.learnShape(t)
       this.phase = Phase.View
@@ -510,7 +512,7 @@ export class Search {
       else fingerprintWordsHiding(encodedBuffer(), encodedLength(), this.spans, this.codec.spans(this.spans))
       if (!this.separate) {
         stateWords = true
-        if (reordered()) tc = this.codec.decode(encodedBuffer(), 0)
+        decodeTc = reordered()
       } else if (a !== undefined && this.transitionInvariants.length > 0) {
         tc = this.encodeState(t)
         stateWords = true
@@ -529,8 +531,12 @@ export class Search {
       }
       fingerprint(v)
     }
-    if (a !== undefined) {
+    if (a !== undefined && this.transitionInvariants.length > 0) {
       const tis = this.transitionInvariants
+      if (decodeTc) {
+        tc = this.codec.decode(encodedBuffer(), 0)
+        decodeTc = false
+      }
       this.phase = Phase.Property
       for (let j = 0; j < tis.length; j++) {
         const [name, inv] = tis[j]!
@@ -552,6 +558,7 @@ export class Search {
     const id = this.log.push(parent, action)
     if (depth > this.diameter) this.diameter = depth
     if (this.vectors && !stateWords) tc = this.encodeState(t)
+    if (decodeTc && (obs || !this.deferStateChecks)) tc = this.codec.decode(encodedBuffer(), 0)
     if (obs) {
       obs.state(id, tc, fa, fb, a === undefined ? action : -1)
       if (a !== undefined) obs.step(parent, a, fa, fb)

@@ -58,7 +58,7 @@ export function before(a: QueueEntry, b: QueueEntry): boolean {
 function insertOrdered(q: QueueEntry[], e: QueueEntry, o: QueueOptions): void {
   let i = q.length
   if (o.ordered) while (i > 0 && before(e, q[i - 1]!)) i--
-  q.splice(i, 0, { ...e })
+  q.splice(i, 0, { heavy: e.heavy, kernel: e.kernel, ts: e.ts })
 }
 
 function removeEntry(q: QueueEntry[], ts: number, kernel: number): void {
@@ -79,11 +79,13 @@ function pageQueue(d: Draft<ProcessQueues>, page: number, o: QueueOptions): Queu
 /** Enters a request for `res` (a page, or HEAVY) into this kernel's queues. */
 export function enqueue(d: Draft<ProcessQueues>, res: number, e: Omit<QueueEntry, 'heavy'>, o: QueueOptions): void {
   if (res === HEAVY) {
-    const entry = { ...e, heavy: true }
+    // entries written out in the canonical key order (canonical.ts): a spread that adds a
+    // key is slow, and a record out of order costs the explorer a canonical copy
+    const entry = { heavy: true, kernel: e.kernel, ts: e.ts }
     insertOrdered(d.heavy as QueueEntry[], entry, o)
     if (o.mirrorHeavy) for (const q of d.pages.values()) insertOrdered(q as QueueEntry[], entry, o)
   } else {
-    insertOrdered(pageQueue(d, res, o), { ...e, heavy: false }, o)
+    insertOrdered(pageQueue(d, res, o), { heavy: false, kernel: e.kernel, ts: e.ts }, o)
   }
 }
 
