@@ -385,7 +385,7 @@ export function coherencyRules(p: CoherencyParams, mutations: ReadonlySet<string
       }
       for (const del of deliverable(s.net, false)) {
         const m = s.net.channels[del.from * K + del.to]![del.index]!
-        out.push({ type: 'deliver', ...del, kind: m.kind, page: m.page })
+        out.push({ type: 'deliver', from: del.from, to: del.to, index: del.index, kind: m.kind, page: m.page })
       }
       return out
     },

@@ -247,7 +247,7 @@ export function lamportRules(p: LamportParams, mutations: ReadonlySet<string>): 
       }
       for (const del of deliverable(s.net, c.unordered)) {
         const m = s.net.channels[del.from * K + del.to]![del.index]!
-        if (mayHandle(c.lock, s.kernels[del.to]!, m)) out.push({ type: 'deliver', ...del, kind: m.kind, res: m.res, ts: m.ts })
+        if (mayHandle(c.lock, s.kernels[del.to]!, m)) out.push({ type: 'deliver', from: del.from, to: del.to, index: del.index, kind: m.kind, res: m.res, ts: m.ts })
       }
       return out
     },

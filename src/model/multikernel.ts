@@ -169,7 +169,7 @@ export function multikernelRules(p: MultikernelParams, mutations: ReadonlySet<st
         if (core.phase === 'collect' && core.acks >= expected(c)) out.push({ type: c === 0 ? 'complete' : 'ack', core: c })
         if (broadcast && c > 0 && s.line && !core.read) out.push({ type: 'readLine', core: c })
       }
-      for (const del of deliverable(s.net, false)) out.push({ type: 'deliver', ...del, kind: s.net.channels[del.from * N + del.to]![0]!.kind })
+      for (const del of deliverable(s.net, false)) out.push({ type: 'deliver', from: del.from, to: del.to, index: del.index, kind: s.net.channels[del.from * N + del.to]![0]!.kind })
       return out
     },
     next: reducer<McState, McAction>((d, a) => {

@@ -183,7 +183,7 @@ export function popcornRules(p: PopParams, mutations: ReadonlySet<string>): Mode
       for (const del of deliverable(s.net, c.unordered)) {
         const m = s.net.channels[del.from * c.K + del.to]![del.index]!
         if (isLockMsg(m) && !mayHandle(c.lock, s.kernels[del.to]!.lock, m)) continue
-        out.push({ type: 'deliver', ...del, kind: m.kind })
+        out.push({ type: 'deliver', from: del.from, to: del.to, index: del.index, kind: m.kind })
       }
       return out
     },
