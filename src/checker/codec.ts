@@ -295,15 +295,41 @@ function skipValue(w: Int32Array, p: number): number {
 }
 
 /**
- * The spans of the hidden fields (`hidden.ts`) in the state vector starting at `w[0]`,
- * as start/end pairs in `out`, in increasing order and without overlap; returns how many.
- * A path through a value that is not a record, or to a key its record lacks, has no span.
+ * Where the hidden fields (`hidden.ts`) lie in a state vector: `n` spans of words to skip
+ * (start/end pairs in `spans`, in increasing order, without overlap), and `m` record headers
+ * to read as the shape of their keys without the hidden ones (position/word pairs in
+ * `heads`), so that the words hashed are those of the state's view: a state whose record
+ * lacks a hidden key and one that has it are then one state, as the view says.
  */
-export function hiddenSpans(w: Int32Array, paths: readonly (readonly string[])[], out: Int32Array): number {
+export class HiddenWords {
+  readonly spans: Int32Array
+  readonly heads: Int32Array
+  /** The header words the fingerprint replaces for a while. */
+  readonly saved: Int32Array
+  n = 0
+  m = 0
+  constructor(paths: number) {
+    this.spans = new Int32Array(2 * paths)
+    this.heads = new Int32Array(2 * paths)
+    this.saved = new Int32Array(paths)
+  }
+}
+
+/**
+ * Finds the hidden fields at `paths` in the state vector starting at `w[0]` by walking its
+ * words. A path through a value that is not a record, or to a key its record lacks, hides
+ * nothing.
+ */
+export function hiddenSpans(w: Int32Array, paths: readonly (readonly string[])[], into: HiddenWords): void {
+  const out = into.spans
   let n = 0
+  /** The header position and the hidden keys of each record a path ends in. */
+  const ends: { at: number; keys: readonly string[]; hidden: string[] }[] = []
   for (let i = 0; i < paths.length; i++) {
     const path = paths[i]!
     let p = 0
+    let head = -1
+    let keys: readonly string[] = []
     let found = true
     for (let j = 0; j < path.length && found; j++) {
       const x = w[p]!
@@ -311,33 +337,47 @@ export function hiddenSpans(w: Int32Array, paths: readonly (readonly string[])[]
         found = false
         break
       }
-      const keys = (shapeKeys[x >> 3] ?? shapes.item(x >> 3))!
+      keys = (shapeKeys[x >> 3] ?? shapes.item(x >> 3))!
       const at = keys.indexOf(path[j]!)
       if (at < 0) {
         found = false
         break
       }
+      head = p
       p++
       for (let f = 0; f < at; f++) p = skipValue(w, p)
     }
     if (!found) continue
+    const end = ends.find((e) => e.at === head)
+    if (end === undefined) ends.push({ at: head, keys, hidden: [path.at(-1)!] })
+    else end.hidden.push(path.at(-1)!)
     // insert [p, end) in order, merging with spans it overlaps
     let start = p
-    let end = skipValue(w, p)
+    let stop = skipValue(w, p)
     let k = 0
     while (k < n && out[2 * k + 1]! < start) k++
     let m = k
-    while (m < n && out[2 * m]! <= end) {
+    while (m < n && out[2 * m]! <= stop) {
       start = Math.min(start, out[2 * m]!)
-      end = Math.max(end, out[2 * m + 1]!)
+      stop = Math.max(stop, out[2 * m + 1]!)
       m++
     }
     out.copyWithin(2 * (k + 1), 2 * m, 2 * n)
     n += k + 1 - m
     out[2 * k] = start
-    out[2 * k + 1] = end
+    out[2 * k + 1] = stop
   }
-  return n
+  into.n = n
+  into.m = ends.length
+  ends.forEach((e, k) => {
+    into.heads[2 * k] = e.at
+    into.heads[2 * k + 1] = viewShapeWord(e.keys, e.hidden)
+  })
+}
+
+/** The header word of a record with `keys` but for `hidden`. */
+function viewShapeWord(keys: readonly string[], hidden: readonly string[]): number {
+  return (internShape(keys.filter((k) => !hidden.includes(k))) << 3) | TAG_REC
 }
 
 // ---- shapes and compiled codecs ----
@@ -384,7 +424,7 @@ function inferShape(samples: readonly unknown[]): Shape {
   return ANY
 }
 
-function isPlainRecord(v: unknown): boolean {
+export function isPlainRecord(v: unknown): v is Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false
   const p = Object.getPrototypeOf(v)
   return p === Object.prototype || p === null
@@ -394,10 +434,11 @@ export interface Codec {
   /** Encodes `v` into the shared buffer; read the words with `words()` right after. */
   encode(v: unknown): void
   /**
-   * The spans of the hidden fields in the last encoding, as `hiddenSpans` gives them (the
-   * compiled encoders note them as they write; a value off the compiled shapes is walked).
+   * Where the hidden fields lie in the last encoding, as `hiddenSpans` finds them: with one
+   * hidden path, the compiled encoders note it as they write; with several, or a value off
+   * the compiled shapes, the words are walked.
    */
-  spans(out: Int32Array): number
+  locate(into: HiddenWords): void
   /** Decodes a fresh, mutable value from `src[at ...]`. */
   decode(src: Int32Array, at: number): unknown
 }
@@ -430,14 +471,18 @@ export function compileCodec(samples: readonly unknown[], hidden: readonly (read
   const encFns: string[] = []
   const decFns: string[] = []
   let n = 0
-  /** Start and end of each hidden field as the compiled encoders wrote it; `noted`: how many. */
-  const H = { at: new Int32Array(2 * hidden.length), noted: 0 }
+  /**
+   * The one hidden field as the compiled encoders wrote it: its start and end (`at`), its
+   * record's header position and view word (`head`); `noted`: written in this encoding.
+   */
+  const H = { at: new Int32Array(2), head: new Int32Array(2), noted: 0 }
+  const noting = hidden.length === 1
 
   /**
    * Returns the name of an encoder function for `s` (defined in encFns); `under`: the
    * hidden paths (index, keys matched so far) that lead through this value.
    */
-  function encoderFor(s: Shape, under: readonly [number, number][] = hidden.map((_, i) => [i, 0])): string {
+  function encoderFor(s: Shape, under: readonly [number, number][] = noting ? [[0, 0]] : []): string {
     const name = `e${n++}`
     switch (s.kind) {
       case 'any':
@@ -491,14 +536,11 @@ export function compileCodec(samples: readonly unknown[], hidden: readonly (read
         const word = (internShape(s.keys) << 3) | TAG_REC
         const reads = s.keys.map((k, i) => `const f${i} = v[${JSON.stringify(k)}];`).join(' ')
         const undef = s.keys.map((_, i) => `f${i} === undefined`).join(' || ') || 'false'
+        // the hidden path (when noting) ends at field `last` of this record
+        const last = through.findIndex((t) => t.some(([h, d]) => d + 1 === hidden[h]!.length))
+        const head = last < 0 ? '' : `H.head[0] = P.pos; H.head[1] = ${viewShapeWord(s.keys, [s.keys[last]!])}; `
         const writes = fields
-          .map((f, i) => {
-            const ends = through[i]!.filter(([h, d]) => d + 1 === hidden[h]!.length).map(([h]) => h)
-            if (ends.length === 0) return `${f}(f${i});`
-            const starts = ends.map((h) => `H.at[${2 * h}] = P.pos;`).join(' ')
-            const stops = ends.map((h) => `H.at[${2 * h + 1}] = P.pos;`).join(' ')
-            return `${starts} ${f}(f${i}); ${stops} H.noted += ${ends.length};`
-          })
+          .map((f, i) => (i === last ? `H.at[0] = P.pos; ${f}(f${i}); H.at[1] = P.pos; H.noted = 1;` : `${f}(f${i});`))
           .join(' ')
         const order = `${name}k`
         encFns.push(
@@ -507,7 +549,7 @@ export function compileCodec(samples: readonly unknown[], hidden: readonly (read
             `let c = 0, o = true; for (const k in v) { if (k !== ${order}[c]) o = false; c++ } ${reads} ` +
             `if (c !== ${s.keys.length} || ${undef} || Object.getPrototypeOf(v) !== Object.prototype) { G(v); return } ` +
             `if (!o) P.moved = true; ` +
-            `if (P.pos === P.buf.length) grow(); P.buf[P.pos++] = ${word}; ${writes} }`,
+            `if (P.pos === P.buf.length) grow(); ${head}P.buf[P.pos++] = ${word}; ${writes} }`,
         )
         break
       }
@@ -587,12 +629,16 @@ export function compileCodec(samples: readonly unknown[], hidden: readonly (read
       H.noted = 0
       compiled.enc(v)
     },
-    spans(out) {
-      if (H.noted !== hidden.length || hidden.length > 1) return hiddenSpans(W.buf, hidden, out)
-      if (hidden.length === 0) return 0
-      out[0] = H.at[0]!
-      out[1] = H.at[1]!
-      return 1
+    locate(into) {
+      if (!noting || H.noted === 0) {
+        hiddenSpans(W.buf, hidden, into)
+        return
+      }
+      into.n = into.m = 1
+      into.spans[0] = H.at[0]!
+      into.spans[1] = H.at[1]!
+      into.heads[0] = H.head[0]!
+      into.heads[1] = H.head[1]!
     },
     decode(src, at) {
       R.rd = src
@@ -609,7 +655,9 @@ export const genericCodec: Codec = {
     W.moved = false
     encodeGeneric(v)
   },
-  spans: () => 0,
+  locate(into) {
+    into.n = into.m = 0
+  },
   decode(src, at) {
     R.rd = src
     R.rp = at

@@ -19,11 +19,11 @@
  */
 import type { Action, AnyModel } from './model.ts'
 import { canonicalize, describeDomainViolation, DomainError } from './canonical.ts'
-import { compileCodec, encodedBuffer, encodedLength, reordered, type Codec } from './codec.ts'
+import { compileCodec, encodedBuffer, encodedLength, HiddenWords, reordered, type Codec } from './codec.ts'
 import { actionLabel, checkActions } from './contract.ts'
 import { Coverage, type ActionCoverage } from './coverage.ts'
 import { ModelError } from './errors.ts'
-import { fingerprint, fingerprintWords, fingerprintWordsHiding, fpA, fpB } from './fingerprint.ts'
+import { fingerprint, fingerprintHidden, fingerprintWords, fpA, fpB } from './fingerprint.ts'
 import { hiddenPaths, type FieldPath } from './hidden.ts'
 import { chunkWordsFor, ObjectFrontier, VectorFrontier, type Frontier } from './frontier.ts'
 import { defaultFrontierMemoryBytes, defaultMemoryLimitBytes, memoryExhausted } from './memory.ts'
@@ -313,7 +313,7 @@ export class Search {
   private readonly separate: boolean
   /** The view's hidden fields (`hidden.ts`): the state is encoded once, its fingerprint skips them. */
   private readonly hidden: readonly FieldPath[] | undefined
-  private readonly spans: Int32Array
+  private readonly hiddenWords: HiddenWords
   private codec: Codec
   private stateCodec: Codec
   private samples: unknown[] = []
@@ -366,7 +366,7 @@ export class Search {
     this.vectors = opts.representation !== 'objects'
     this.recipe = (model.next as Partial<Reducer<unknown, Action>>).recipe as ((d: unknown, a: Action) => void) | undefined
     this.hidden = model.symmetry === undefined ? hiddenPaths(model.view) : undefined
-    this.spans = new Int32Array(2 * (this.hidden?.length ?? 0))
+    this.hiddenWords = new HiddenWords(this.hidden?.length ?? 0)
     this.separate = (model.view !== undefined && this.hidden === undefined) || model.symmetry !== undefined
     this.codec = this.stateCodec = compileCodec([], this.hidden)
     const lifo = opts.strategy === 'dfs'
@@ -509,7 +509,10 @@ export class Search {
       this.encodingView = false
       const hidden = this.hidden
       if (hidden === undefined) fingerprintWords(encodedBuffer(), encodedLength())
-      else fingerprintWordsHiding(encodedBuffer(), encodedLength(), this.spans, this.codec.spans(this.spans))
+      else {
+        this.codec.locate(this.hiddenWords)
+        fingerprintHidden(encodedBuffer(), encodedLength(), this.hiddenWords)
+      }
       if (!this.separate) {
         stateWords = true
         decodeTc = reordered()

@@ -11,6 +11,8 @@
  * are cheaper to rehash than to look up (measured with `npm run bench`).
  */
 
+import type { HiddenWords } from './codec.ts'
+
 /** Output lanes of the last `hashInto` call (module-level to avoid allocating pairs). */
 let outA = 0
 let outB = 0
@@ -203,6 +205,22 @@ const NO_SPANS = new Int32Array(0)
 /** Fingerprints `len` words of a state vector (see codec.ts); lanes in `fpA()`, `fpB()`. */
 export function fingerprintWords(w: Int32Array, len: number): void {
   fingerprintWordsHiding(w, len, NO_SPANS, 0)
+}
+
+/**
+ * Fingerprints the state vector `w[0, len)` as its view without the hidden fields `h`
+ * (see hidden.ts): skips their spans and reads each of their records' headers as the view's
+ * (the words are put back after).
+ */
+export function fingerprintHidden(w: Int32Array, len: number, h: HiddenWords): void {
+  const heads = h.heads
+  const saved = h.saved
+  for (let k = 0; k < h.m; k++) {
+    saved[k] = w[heads[2 * k]!]!
+    w[heads[2 * k]!] = heads[2 * k + 1]!
+  }
+  fingerprintWordsHiding(w, len, h.spans, h.n)
+  for (let k = 0; k < h.m; k++) w[heads[2 * k]!] = saved[k]!
 }
 
 /**

@@ -3,9 +3,13 @@
  * `hidden` variables (message counters, ghost tallies no rule reads). `hiding(paths)` is a
  * `view` (the state without those fields), so every part of the engine that knows views
  * treats it as one; the explorer also recognizes it and, rather than encoding a view and
- * then the state, encodes the state once and fingerprints its words without the hidden
- * fields' spans (`hiddenSpans` in codec.ts finds them by walking the words).
+ * then the state, encodes the state once and fingerprints its words as the view's: without
+ * the hidden fields' words, and with their records' headers read as the shapes without the
+ * hidden keys (`HiddenWords` in codec.ts), so that a record lacking a hidden key and one
+ * holding it are one state, as the view says.
  */
+
+import { isPlainRecord } from './codec.ts'
 
 /** Keys from the root record to a field, e.g. `['net', 'sent']`. */
 export type FieldPath = readonly string[]
@@ -39,15 +43,9 @@ export function hiddenPaths(view: ((s: never) => unknown) | undefined): readonly
   return (view as Partial<HidingView> | undefined)?.hidden
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== 'object' || v === null) return false
-  const p = Object.getPrototypeOf(v)
-  return p === Object.prototype || p === null
-}
-
 /** `v` without the field at `path[at...]` (copies only the records along the path). */
 function without(v: unknown, path: FieldPath, at: number): unknown {
-  if (!isRecord(v) || !Object.prototype.hasOwnProperty.call(v, path[at]!)) return v
+  if (!isPlainRecord(v) || !Object.prototype.hasOwnProperty.call(v, path[at]!)) return v
   const k = path[at]!
   const { [k]: inner, ...rest } = v
   return at === path.length - 1 ? rest : { ...rest, [k]: without(inner, path, at + 1) }

@@ -80,7 +80,7 @@ export class SharedVisited {
     const t = this.table
     const mask = this.mask
     const tag = ((level & 0xffff) << 16) | action
-    let i = (a ^ (b >>> 7)) & mask
+    let i = home(a, b, mask)
     for (;;) {
       const j = i * STRIDE
       // a plain read may be stale: an empty slot is claimed by compare-and-exchange only
@@ -136,7 +136,7 @@ export class SharedVisited {
     if (a === 0) a = 1
     if (b === 0) b = 1
     const t = this.table
-    let i = (a ^ (b >>> 7)) & this.mask
+    let i = home(a, b, this.mask)
     for (;;) {
       const j = i * STRIDE
       if (t[j] === 0) return -1
@@ -181,18 +181,15 @@ export class SharedVisited {
       const a = old[j]!
       if (a === 0) continue
       const b = old[j + 1]!
-      let i = (a ^ (b >>> 7)) & mask
+      let i = home(a, b, mask)
       if (i < lo || i >= hi) continue
       while (i < hi && t[i * STRIDE] !== 0) i++
       if (i === hi) {
         left.push(j)
         continue
       }
-      const k = i * STRIDE
-      t[k] = a
-      t[k + 1] = b
-      t[k + 2] = old[j + 2]!
-      t[k + 3] = old[j + 3]!
+      t[i * STRIDE] = a
+      copyRest(old, j, t, i * STRIDE)
     }
     return left
   }
@@ -203,20 +200,29 @@ export class SharedVisited {
     const mask = this.mask
     for (const j of left) {
       const a = old[j]!
-      const b = old[j + 1]!
-      let i = (a ^ (b >>> 7)) & mask
+      let i = home(a, old[j + 1]!, mask)
       for (;;) {
         const k = i * STRIDE
         if (t[k] === 0 && Atomics.compareExchange(t, k, 0, a) === 0) {
-          t[k + 1] = b
-          t[k + 2] = old[j + 2]!
-          t[k + 3] = old[j + 3]!
+          copyRest(old, j, t, k)
           break
         }
         i = (i + 1) & mask
       }
     }
   }
+}
+
+/** The slot where the probe for fingerprint (a, b) starts, in a table of mask + 1 slots. */
+function home(a: number, b: number, mask: number): number {
+  return (a ^ (b >>> 7)) & mask
+}
+
+/** Copies an entry's words after its first (lane B, rank, level and action) from old[j] to t[k]. */
+function copyRest(old: Int32Array, j: number, t: Int32Array, k: number): void {
+  t[k + 1] = old[j + 1]!
+  t[k + 2] = old[j + 2]!
+  t[k + 3] = old[j + 3]!
 }
 
 /**
