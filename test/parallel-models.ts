@@ -6,7 +6,7 @@ import type { Action, AnyModel } from '../src/checker/model.ts'
 import { hiding } from '../src/checker/hidden.ts'
 import { graphModel, type Graph } from './graph-model.ts'
 
-export type Variant = 'invariant' | 'deadlock' | 'transition' | 'constraint' | 'view' | 'hidden' | 'throws' | 'endless'
+export type Variant = 'invariant' | 'deadlock' | 'transition' | 'constraint' | 'view' | 'hidden' | 'viewThrows' | 'throws' | 'endless'
 
 export interface GraphArgs {
   readonly n: number
@@ -53,6 +53,17 @@ export function buildGraph(a: GraphArgs): AnyModel {
         actions: () => [{ type: 'go' }, { type: 'go' }],
         next: (s: unknown) => ({ ...(s as object), node: (s as S).node + 1 }),
         invariants: {},
+      }
+    case 'viewThrows':
+      // as 'view', but the invariant throws where 'view' reports a violation
+      return {
+        ...buildGraph({ ...a, variant: 'view' }),
+        invariants: {
+          notBad: (s: unknown) => {
+            if (g.bad.has((s as S).node) && (s as S).via! % 2 !== 0) throw new Error(`bad via ${(s as S).via}`)
+            return true
+          },
+        },
       }
     case 'view':
     case 'hidden':

@@ -108,6 +108,31 @@ describe('a parallel search ends as one worker does', () => {
     await expect(exploreParallel(buildGraph(chain), graphSource(chain), 2, { checkDeadlock: false })).rejects.toThrow(one!)
   }, 60_000)
 
+  test('a view whose invariant throws: the state kept decides, and the line is one worker\'s', async () => {
+    const settle = async (run: () => ExploreResult | Promise<ExploreResult>): Promise<unknown> => {
+      try {
+        return summary(await run())
+      } catch (e) {
+        return { error: (e as Error).message }
+      }
+    }
+    const same = async (args: GraphArgs, workers = 2): Promise<void> => {
+      const one = await settle(() => explore(buildGraph(args), { checkDeadlock: false }))
+      for (const reverse of [false, true]) {
+        expect(await settle(() => exploreParallel(buildGraph(args), graphSource(args), workers, { checkDeadlock: false, grain: 1, reverse }))).toEqual(one)
+      }
+    }
+    // node 5 (bad) is reached at level 2 from 2 (first in one worker's order: kept, even) and
+    // from 3 (odd: its check throws), which one worker of the parallel search, taking the
+    // level from its end, reaches first
+    const edges = [[2, 3], [], [5], [5], [], [4]]
+    await same({ n: 6, edges, init: [0], bad: [5], terminal: [], variant: 'viewThrows' }, 1)
+    await fc.assert(
+      fc.asyncProperty(bigGraphArb, (g) => same({ ...g, variant: 'viewThrows' })),
+      { numRuns: 4, seed: 7 },
+    )
+  }, 120_000)
+
   test('a time limit and an interrupt stop the workers with verdict limit', async () => {
     const endless: GraphArgs = { ...chain, variant: 'endless' }
     const timed = await exploreParallel(buildGraph(endless), graphSource(endless), 2, { timeLimitSec: 2 })

@@ -209,13 +209,25 @@ export interface SearchParts {
   readonly log: IdLog
   readonly queue: VectorQueue
   /**
-   * Check invariants and the constraint of a new state later, not when it is reached (a
+   * Act on the invariants and the constraint of a new state later, not when it is reached (a
    * parallel search of a model with a view: the state kept for a view is the one reached
-   * first in one worker's order, known only at the end of the level).
+   * first in one worker's order, known only at the end of the level). The checks run when
+   * the state is reached, on the state at hand, and their outcome goes to `checked`.
    */
   readonly deferStateChecks?: boolean
+  /** With `deferStateChecks`: the outcome of new state `id`'s checks, and what a failed one threw (a `Found`, or the model's error). */
+  readonly checked?: (id: number, outcome: Checked, failure?: Found | Error) => void
   /** The number a message gives state `id` (a worker's ids are ranks in a level). */
   readonly stateNumber?: (id: number) => number
+}
+
+/** The outcome of a new state's checks (`SearchParts.checked`). */
+export const enum Checked {
+  /** The constraint leaves the state out: kept, not expanded. */
+  Leave = 0,
+  Expand = 1,
+  /** An invariant is violated, or a check threw. */
+  Failed = 2,
 }
 
 export interface VisitedSet {
@@ -561,13 +573,14 @@ export class Search {
     const id = this.log.push(parent, action)
     if (depth > this.diameter) this.diameter = depth
     if (this.vectors && !stateWords) tc = this.encodeState(t)
-    if (decodeTc && (obs || !this.deferStateChecks)) tc = this.codec.decode(encodedBuffer(), 0)
+    if (decodeTc) tc = this.codec.decode(encodedBuffer(), 0)
     if (obs) {
       obs.state(id, tc, fa, fb, a === undefined ? action : -1)
       if (a !== undefined) obs.step(parent, a, fa, fb)
     }
 
     if (this.deferStateChecks) {
+      this.deferChecks(tc, id)
       this.vf.push(encodedBuffer(), encodedLength(), id, depth)
       return id
     }
@@ -602,19 +615,18 @@ export class Search {
     return !this.model.constraint || this.model.constraint(tc)
   }
 
-  /**
-   * The checks `deferStateChecks` put off, on the state vector at `words[at]` of new state
-   * `id`: throws `Found` on a violated invariant; false when the constraint leaves it out.
-   */
-  checkDeferred(words: Int32Array, at: number, id: number): boolean {
+  /** Runs the checks of new state `id` and tells `checked` their outcome, for `deferStateChecks`. */
+  private deferChecks(tc: unknown, id: number): void {
+    let outcome: Checked
+    let failure: Found | Error | undefined
+    try {
+      outcome = this.checkState(tc, id) ? Checked.Expand : Checked.Leave
+    } catch (e) {
+      outcome = Checked.Failed
+      failure = e instanceof Found ? e : this.contractError(e)
+    }
     this.phase = Phase.Engine
-    const tc = this.stateCodec.decode(words, at)
-    this.curId = id
-    this.curState = tc
-    this.curAction = undefined
-    const keep = this.checkState(tc, id)
-    this.phase = Phase.Engine
-    return keep
+    this.parts!.checked!(id, outcome, failure)
   }
 
   /** Drops a search that has not ended (removes a spilled frontier). */

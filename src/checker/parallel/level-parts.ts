@@ -4,14 +4,14 @@
  * (instead of the log of ids, which the coordinator keeps), and a queue that reads the
  * level's states from shared chunks and writes new ones to this worker's chunks.
  */
-import type { IdLog, VectorQueue, VisitedSet } from '../explorer.ts'
+import type { Checked, Found, IdLog, VectorQueue, VisitedSet } from '../explorer.ts'
 import { NO_PARENT } from '../state-log.ts'
 import { Ctl, type LevelInput } from './protocol.ts'
 import { Insert, type SharedVisited } from '../shared-visited.ts'
 import { pack, packedBound, unpack } from '../packed.ts'
 
-/** Words per entry of `NewStates`: lane A, lane B, rank, action, chunk, offset and length (bytes, packed), slot. */
-const STRIDE = 8
+/** Words per entry of `NewStates`: lane A, lane B, rank, action, chunk, offset and length (bytes, packed), slot, checks. */
+const STRIDE = 9
 /** Ranks a worker takes at a time, by default. */
 export const GRAIN = 32
 /** Bytes of a chunk of new state vectors, packed (a longer vector gets a chunk of its own). */
@@ -45,6 +45,8 @@ export class WorkerVisited implements VisitedSet {
 export class NewStates implements IdLog {
   words = new Int32Array(STRIDE * 1024)
   size = 0
+  /** What the failed checks of entries threw (`Checked.Failed`), by entry. */
+  readonly failures = new Map<number, Found | Error>()
 
   constructor(private readonly visited: WorkerVisited) {}
 
@@ -77,8 +79,15 @@ export class NewStates implements IdLog {
     return this.words[id * STRIDE + field]!
   }
 
+  /** Notes the outcome of entry `id`'s checks (`SearchParts.checked`). */
+  checked(id: number, outcome: Checked, failure?: Found | Error): void {
+    this.words[id * STRIDE + Field.Checks] = outcome
+    if (failure !== undefined) this.failures.set(id, failure)
+  }
+
   clear(): void {
     this.size = 0
+    this.failures.clear()
   }
 
   path(): number[] {
@@ -100,6 +109,8 @@ export const enum Field {
   Length,
   /** The entry's slot in the visited set (stale once the set has grown in the level). */
   Slot,
+  /** The outcome of the state's checks, when a view defers acting on them (`Checked`). */
+  Checks,
 }
 
 export class LevelQueue implements VectorQueue {
@@ -114,16 +125,14 @@ export class LevelQueue implements VectorQueue {
   private index: Int32Array<ArrayBufferLike> = new Int32Array(0)
   private ids: Uint32Array<ArrayBufferLike> = new Uint32Array(0)
   private views: Uint8Array<ArrayBufferLike>[][] = []
-  /** The vector being expanded, unpacked (`current`), and one for `unpacked`. */
+  /** The vector being expanded, unpacked (`current`). */
   private scratch = new Int32Array(256)
-  private scratchOut = new Int32Array(256)
   private pos = 0
   private end = 0
   private readonly control: Int32Array
 
-  /** This level's chunks of new vectors, and the same as bytes. */
+  /** This level's chunks of new vectors. */
   chunks: SharedArrayBuffer[] = []
-  private chunkBytes: Uint8Array[] = []
   /** The chunks written in the level before (this level's input) and those free for reuse. */
   private previous: SharedArrayBuffer[] = []
   private spare: SharedArrayBuffer[] = []
@@ -155,7 +164,6 @@ export class LevelQueue implements VectorQueue {
     this.spare = this.spare.concat(this.previous)
     this.previous = this.chunks
     this.chunks = []
-    this.chunkBytes = []
     this.out = new Uint8Array(0)
     this.fill = 0
   }
@@ -204,13 +212,6 @@ export class LevelQueue implements VectorQueue {
     return true
   }
 
-  /** The vector of `length` bytes at `offset` of this level's chunk `chunk`, unpacked (valid until the next call). */
-  unpacked(chunk: number, offset: number, length: number): Int32Array {
-    if (this.scratchOut.length < length) this.scratchOut = new Int32Array(length * 2)
-    unpack(this.chunkBytes[chunk]!, offset, offset + length, this.scratchOut)
-    return this.scratchOut
-  }
-
   push(words: Int32Array, len: number, id: number): void {
     const bound = packedBound(len)
     if (this.fill + bound > this.out.length) {
@@ -220,7 +221,6 @@ export class LevelQueue implements VectorQueue {
       const buf = k >= 0 ? this.spare.splice(k, 1)[0]! : new SharedArrayBuffer(need)
       this.chunks.push(buf)
       this.out = new Uint8Array(buf)
-      this.chunkBytes.push(this.out)
       this.fill = 0
     }
     const at = this.fill

@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads'
 import { shareInterning } from '../codec.ts'
-import { Found, Search, Stop, type LimitKind } from '../explorer.ts'
+import { Checked, Found, Search, Stop, type LimitKind } from '../explorer.ts'
 import { SharedVisited } from '../shared-visited.ts'
 import { Field, LevelQueue, NewStates, WorkerVisited } from './level-parts.ts'
 import { Ctl, ENTRY, keyBefore, type Event, type FromWorker, type ToWorker } from './protocol.ts'
@@ -56,7 +56,14 @@ async function handle(m: ToWorker): Promise<void> {
       const search = new Search(
         model,
         { ...m.options, memoryLimitBytes: Infinity, interrupted: () => Atomics.load(control, Ctl.Stop) !== 0 },
-        { visited, log: states, queue, deferStateChecks: deferred, stateNumber: (rank) => queue.idOf(rank) },
+        {
+          visited,
+          log: states,
+          queue,
+          deferStateChecks: deferred,
+          checked: (id, outcome, failure) => states.checked(id, outcome, failure),
+          stateNumber: (rank) => queue.idOf(rank),
+        },
       )
       run = { worker, search, visited, states, queue, control, deferred, level: 0, events: [], regrown: false, entries: new ReusedBuffer() }
       post({ kind: 'ready', worker })
@@ -163,7 +170,7 @@ function atomicMin(a: Int32Array, i: number, v: number): void {
 
 /**
  * Puts the new states this worker holds in order of their final keys (read from the shared
- * set now that every worker is done with the level), runs the checks a view put off, and
+ * set now that every worker is done with the level), acts on the checks a view put off, and
  * sends the list.
  */
 function finalize(r: Running): void {
@@ -200,9 +207,10 @@ function finalize(r: Running): void {
     if (checking && chunk >= 0) {
       if (event && !keyBefore(rank[id]!, act[id]!, event.rank, event.action)) checking = false
       else {
-        try {
-          expand = search.checkDeferred(r.queue.unpacked(chunk, s.at(id, Field.Offset), s.at(id, Field.Length)), 0, id) ? 1 : 0
-        } catch (e) {
+        // the checks ran when the state was reached; this is the state kept, so they count
+        expand = s.at(id, Field.Checks)
+        if (expand === Checked.Failed) {
+          const e = s.failures.get(id)!
           if (!(e instanceof Found)) throw e
           event = { property: e.property, kind: e.kind, message: e.message, rank: rank[id]!, action: act[id]! }
           checking = false
