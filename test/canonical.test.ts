@@ -10,6 +10,7 @@ import { explore } from '../src/checker/explorer.ts'
 import { exploreParallel } from '../src/checker/parallel/explore-parallel.ts'
 import { rebuildTrace } from '../src/checker/trace.ts'
 import { collectionFactory, collectionModelWithoutMeasures, collectionSpecArb, type CollectionSpec } from './collection-model.ts'
+import { orderModel } from './order-model.ts'
 import { ordered, valueArb } from './values.ts'
 
 /** Checks a model and replays every trace it wrote: the counterexample and every measure's witness. */
@@ -80,6 +81,14 @@ describe('one canonical state for actions() everywhere', () => {
 })
 
 describe('a parallel search sees the same canonical states', () => {
+  test('with hidden fields, the checks run on the canonical form of a state reached out of order', async () => {
+    const source = { module: new URL('./order-model.ts', import.meta.url).href, exportName: 'orderModel', args: undefined }
+    const one = explore(orderModel())
+    expect(one.verdict === 'violated' && one.violation.message).toBe('members 0,1')
+    const r = await exploreParallel(orderModel(), source, 2, { grain: 1 })
+    expect(r.verdict === 'violated' && r.violation.message).toBe('members 0,1')
+  }, 60_000)
+
   test.prop([collectionSpecArb.filter((spec) => spec.members.length >= 2)], { numRuns: 12 })(
     'its counterexample is that of one worker, and replays exactly',
     async (spec) => {

@@ -6,7 +6,7 @@ import type { Action, AnyModel } from '../src/checker/model.ts'
 import { hiding } from '../src/checker/hidden.ts'
 import { graphModel, type Graph } from './graph-model.ts'
 
-export type Variant = 'invariant' | 'deadlock' | 'transition' | 'constraint' | 'view' | 'hidden' | 'viewThrows' | 'throws' | 'endless'
+export type Variant = 'invariant' | 'deadlock' | 'transition' | 'constraint' | 'view' | 'hidden' | 'viewConstraint' | 'viewThrows' | 'throws' | 'endless'
 
 export interface GraphArgs {
   readonly n: number
@@ -54,14 +54,17 @@ export function buildGraph(a: GraphArgs): AnyModel {
         next: (s: unknown) => ({ ...(s as object), node: (s as S).node + 1 }),
         invariants: {},
       }
+    case 'viewConstraint':
+      return { ...buildGraph({ ...a, variant: 'view' }), constraint: (s: unknown) => (s as S).node % 3 !== 1 }
     case 'viewThrows':
-      // as 'view', but the invariant throws where 'view' reports a violation
+      // as 'view', but at a bad node reached from an odd node the invariant throws
       return {
         ...buildGraph({ ...a, variant: 'view' }),
         invariants: {
           notBad: (s: unknown) => {
-            if (g.bad.has((s as S).node) && (s as S).via! % 2 !== 0) throw new Error(`bad via ${(s as S).via}`)
-            return true
+            if (!g.bad.has((s as S).node)) return true
+            if ((s as S).via! % 2 !== 0) throw new Error(`bad via ${(s as S).via}`)
+            return `bad via ${(s as S).via}`
           },
         },
       }

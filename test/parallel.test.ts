@@ -51,6 +51,7 @@ describe('parallel search equals one worker on random graphs', () => {
     ['constraint', { checkDeadlock: false }],
     ['view', { checkDeadlock: false }],
     ['hidden', { checkDeadlock: false }],
+    ['viewConstraint', { checkDeadlock: false }],
   ]
   for (const [variant, opts] of variants) {
     test(variant, async () => {
@@ -108,7 +109,7 @@ describe('a parallel search ends as one worker does', () => {
     await expect(exploreParallel(buildGraph(chain), graphSource(chain), 2, { checkDeadlock: false })).rejects.toThrow(one!)
   }, 60_000)
 
-  test('a view whose invariant throws: the state kept decides, and the line is one worker\'s', async () => {
+  test('a view whose invariant throws: the state kept decides, in key order with violations, and the line is one worker\'s', async () => {
     const settle = async (run: () => ExploreResult | Promise<ExploreResult>): Promise<unknown> => {
       try {
         return summary(await run())
@@ -127,6 +128,14 @@ describe('a parallel search ends as one worker does', () => {
     // level from its end, reaches first
     const edges = [[2, 3], [], [5], [5], [], [4]]
     await same({ n: 6, edges, init: [0], bad: [5], terminal: [], variant: 'viewThrows' }, 1)
+    // a violation reached from rank 0 (node 2 to 200), errors from ranks 1 to 99 (odd nodes to
+    // 201...): another worker's error is not the search's when a violation comes first in key order
+    const odd = Array.from({ length: 99 }, (_, i) => 2 * i + 3)
+    const wide: number[][] = Array.from({ length: 300 }, () => [])
+    wide[0] = [2, ...odd]
+    wide[2] = [200]
+    odd.forEach((k, i) => (wide[k] = [201 + i]))
+    await same({ n: 300, edges: wide, init: [0], bad: [200, ...odd.map((_, i) => 201 + i)], terminal: [], variant: 'viewThrows' })
     await fc.assert(
       fc.asyncProperty(bigGraphArb, (g) => same({ ...g, variant: 'viewThrows' })),
       { numRuns: 4, seed: 7 },

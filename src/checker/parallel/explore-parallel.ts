@@ -320,6 +320,8 @@ class ParallelSearch {
       const id = this.log.push(level < 0 ? NO_PARENT : ids[rank]!, action)
       if (level + 1 > this.diameter) this.diameter = level + 1
       if (isEvent) {
+        // a check that threw on this state: the error one worker would have stopped with
+        if (event!.error) throw rebuildError(event!.error)
         violating = id
         break
       }

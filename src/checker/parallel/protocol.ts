@@ -8,6 +8,7 @@
  * (the first step that reached them, in one worker's order) and sends that list. The
  * coordinator merges the lists into the next level and the log of ids.
  */
+import type { ThreadError } from '../threads.ts'
 import type { ActionCoverage, ExploreOptions, LimitKind, PropertyKind } from '../explorer.ts'
 import type { ModelSource } from './source.ts'
 
@@ -72,6 +73,11 @@ export interface Event {
   readonly rank: number
   /** The action index; -1 for a deadlock (found before any step of that state). */
   readonly action: number
+  /**
+   * What a check of the state threw (a view's checks, acted on at the end of the level): the
+   * search's error if this is the first event in key order within the state budget.
+   */
+  readonly error?: ThreadError
 }
 
 export type FromWorker =

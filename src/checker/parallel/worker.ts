@@ -208,13 +208,16 @@ function finalize(r: Running): void {
       if (event && !keyBefore(rank[id]!, act[id]!, event.rank, event.action)) checking = false
       else {
         // the checks ran when the state was reached; this is the state kept, so they count
-        expand = s.at(id, Field.Checks)
-        if (expand === Checked.Failed) {
+        const checks = s.at(id, Field.Checks)
+        expand = checks === Checked.Expand ? 1 : 0
+        if (checks === Checked.Failed) {
+          // a violation, or an error the coordinator raises if no event comes before it
           const e = s.failures.get(id)!
-          if (!(e instanceof Found)) throw e
-          event = { property: e.property, kind: e.kind, message: e.message, rank: rank[id]!, action: act[id]! }
+          event =
+            e instanceof Found
+              ? { property: e.property, kind: e.kind, message: e.message, rank: rank[id]!, action: act[id]! }
+              : { property: '', kind: 'invariant', message: e.message, rank: rank[id]!, action: act[id]!, error: threadError(e) }
           checking = false
-          expand = 0
         }
       }
     }
