@@ -21,7 +21,7 @@ import { SharedInternTable } from '../shared-intern.ts'
 import { SharedVisited } from '../shared-visited.ts'
 import { NO_PARENT, StateLog } from '../state-log.ts'
 import { rebuildError, startWorker } from '../threads.ts'
-import { Ctl, ENTRY, keyBefore, type Event, type FromWorker, type LevelInput, type ToWorker } from './protocol.ts'
+import { Ctl, ENTRY, keyBefore, type Event, type FromWorker, type LevelInput, type Lowered, type ToWorker } from './protocol.ts'
 import type { ModelSource } from './source.ts'
 import { GRAIN } from './level-parts.ts'
 import { ReusedBuffer } from './reused-buffer.ts'
@@ -265,7 +265,10 @@ class ParallelSearch {
         const l = this.stopped ?? { limit: (limit as { limit: LimitKind }).limit }
         return { verdict: 'limit', limit: l.limit, ...(l.detail ? { detail: l.detail } : {}), stats: this.stats(false, this.log.size) }
       }
-      if (replies.every((m) => m.kind === 'expanded')) break
+      if (replies.every((m) => m.kind === 'expanded')) {
+        this.post({ kind: 'finalize', lowered: replies.map((m) => (m as { lowered: Lowered }).lowered) })
+        return undefined
+      }
       // a worker asked for a larger visited set: all of them have stopped taking states; they
       // copy the entries into it, each a part, and go on once all are done
       this.visited = this.visited.larger()
@@ -274,8 +277,6 @@ class ParallelSearch {
       Atomics.store(this.ctl, Ctl.RehashedLeft, 0)
       this.post({ kind: 'resume', visited: this.visited.buffer, parts: this.n })
     }
-    this.post({ kind: 'finalize' })
-    return undefined
   }
 
   /**

@@ -9,6 +9,7 @@ import { NO_PARENT } from '../state-log.ts'
 import { Ctl, type LevelInput } from './protocol.ts'
 import { Insert, type SharedVisited } from '../shared-visited.ts'
 import { pack, packedBound, unpack } from '../packed.ts'
+import { LoweredList } from './lowered.ts'
 
 /** Words per entry of `NewStates`: lane A, lane B, rank, action, chunk, offset and length (bytes, packed), slot, checks. */
 const STRIDE = 9
@@ -22,6 +23,8 @@ export class WorkerVisited implements VisitedSet {
   level = 0
   lastA = 0
   lastB = 0
+  /** The fingerprints whose key this worker lowered in the level. */
+  readonly lowered = new LoweredList()
 
   constructor(
     public table: SharedVisited,
@@ -33,7 +36,10 @@ export class WorkerVisited implements VisitedSet {
     this.lastA = a
     this.lastB = b
     const r = this.table.insert(a, b, this.level, parent === NO_PARENT ? 0 : parent, action)
-    return r === Insert.New || (r === Insert.Lowered && this.separate)
+    if (r === Insert.New) return true
+    if (r !== Insert.Lowered) return false
+    this.lowered.add(a, b)
+    return this.separate
   }
 
   get bytes(): number {
@@ -192,11 +198,14 @@ export class LevelQueue implements VectorQueue {
       this.end = Math.min(count, from + this.grain)
     }
     const r = this.reverse ? (this.input?.count ?? 0) - 1 - this.pos : this.pos
-    if ((r > Atomics.load(c, Ctl.Cutoff) && !this.reverse) || Atomics.load(c, Ctl.Stop) !== 0) {
+    // plain reads of hints (an Atomics call costs several times more): a cut-off or stop seen
+    // a little late only costs a state expanded in vain, whose events come after the cut-off
+    const cutoff = c[Ctl.Cutoff]!
+    if ((r > cutoff && !this.reverse) || c[Ctl.Stop] !== 0) {
       this.pos = this.end
       return false
     }
-    if (r > Atomics.load(c, Ctl.Cutoff)) {
+    if (r > cutoff) {
       this.pos++
       return this.take()
     }

@@ -63,7 +63,8 @@ export type ToWorker =
   | { readonly kind: 'expand'; readonly level: number; readonly input: LevelInput | undefined }
   /** The visited set was grown while the workers paused: go on with the level. */
   | { readonly kind: 'resume'; readonly visited: SharedArrayBuffer; readonly parts: number }
-  | { readonly kind: 'finalize' }
+  /** Put the new states in key order; `lowered`: the fingerprints whose key each worker lowered in the level. */
+  | { readonly kind: 'finalize'; readonly lowered: readonly Lowered[] }
 
 /** A violation a worker found, keyed by the step of the level that reached it. */
 export interface Event {
@@ -83,7 +84,7 @@ export interface Event {
 export type FromWorker =
   | { readonly kind: 'ready'; readonly worker: number }
   | { readonly kind: 'paused'; readonly worker: number }
-  | { readonly kind: 'expanded'; readonly worker: number; readonly limit?: LimitKind }
+  | { readonly kind: 'expanded'; readonly worker: number; readonly limit?: LimitKind; readonly lowered: Lowered }
   | {
       readonly kind: 'finalized'
       readonly worker: number
@@ -97,6 +98,12 @@ export type FromWorker =
       readonly cutByDepth: boolean
     }
   | { readonly kind: 'error'; readonly worker: number; readonly name: string; readonly message: string; readonly stack?: string }
+
+/** A worker's list of the fingerprints (lane A, lane B) whose slot key it lowered in a level. */
+export interface Lowered {
+  readonly buffer: SharedArrayBuffer
+  readonly count: number
+}
 
 /** Keys compare by rank, then action. */
 export function keyBefore(r1: number, a1: number, r2: number, a2: number): boolean {

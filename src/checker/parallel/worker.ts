@@ -12,6 +12,7 @@ import { Ctl, ENTRY, keyBefore, type Event, type FromWorker, type ToWorker } fro
 import { modelFromSource } from './source.ts'
 import { threadError } from '../threads.ts'
 import { ReusedBuffer } from './reused-buffer.ts'
+import { LoweredSet } from './lowered.ts'
 
 const port = parentPort!
 const post = (m: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer)
@@ -74,13 +75,14 @@ async function handle(m: ToWorker): Promise<void> {
       r.level = m.level
       r.visited.level = m.level + 1
       r.states.clear()
+      r.visited.lowered.clear()
       r.queue.startLevel(m.level, m.input)
       r.events = []
       r.regrown = false
       if (m.level < 0) {
         if (r.worker === 0) guard(r, () => r.search.begin())
         r.visited.table.flush()
-        post({ kind: 'expanded', worker })
+        post({ kind: 'expanded', worker, lowered: r.visited.lowered.list })
         return
       }
       return expand(r)
@@ -98,7 +100,7 @@ async function handle(m: ToWorker): Promise<void> {
       return expand(r)
     }
     case 'finalize':
-      return finalize(run!)
+      return finalize(run!, new LoweredSet(m.lowered))
   }
 }
 
@@ -122,7 +124,7 @@ function expand(r: Running): void {
   }
   r.visited.table.flush()
   if (r.queue.paused && limit === undefined) return post({ kind: 'paused', worker })
-  post({ kind: 'expanded', worker, ...(limit !== undefined ? { limit } : {}) })
+  post({ kind: 'expanded', worker, lowered: r.visited.lowered.list, ...(limit !== undefined ? { limit } : {}) })
 }
 
 /** Runs `f`; true when it found a violation (kept among the level's events; ranks past it are cut off). */
@@ -169,11 +171,11 @@ function atomicMin(a: Int32Array, i: number, v: number): void {
 }
 
 /**
- * Puts the new states this worker holds in order of their final keys (read from the shared
- * set now that every worker is done with the level), acts on the checks a view put off, and
- * sends the list.
+ * Puts the new states this worker holds in order of their final keys (a state's own key,
+ * unless another worker lowered it: then read from the shared set, now that every worker is
+ * done with the level), acts on the checks a view put off, and sends the list.
  */
-function finalize(r: Running): void {
+function finalize(r: Running, lowered: LoweredSet): void {
   const { states: s, search } = r
   const t = r.visited.table
   const n = s.size
@@ -181,9 +183,16 @@ function finalize(r: Running): void {
   const act = new Int32Array(n)
   const kept: number[] = []
   for (let id = 0; id < n; id++) {
-    const slot = r.regrown ? t.find(s.at(id, Field.A), s.at(id, Field.B)) : s.at(id, Field.Slot)
-    rank[id] = t.rankAt(slot)
-    act[id] = t.actionAt(slot)
+    const a = s.at(id, Field.A)
+    const b = s.at(id, Field.B)
+    if (lowered.has(a, b)) {
+      const slot = r.regrown ? t.find(a, b) : s.at(id, Field.Slot)
+      rank[id] = t.rankAt(slot)
+      act[id] = t.actionAt(slot)
+    } else {
+      rank[id] = s.at(id, Field.Rank)
+      act[id] = s.at(id, Field.Action)
+    }
     // with a view, the entry reached by the final key is the one kept (its vector is the state kept)
     if (r.deferred && (rank[id] !== s.at(id, Field.Rank) || act[id] !== s.at(id, Field.Action))) continue
     kept.push(id)
@@ -237,7 +246,7 @@ function finalize(r: Running): void {
       worker,
       entries: out,
       chunks: r.queue.chunks,
-      heldBytes: r.queue.heldBytes + r.entries.bytes + r.states.bytes,
+      heldBytes: r.queue.heldBytes + r.entries.bytes + r.states.bytes + r.visited.lowered.bytes,
       event,
       generated: share.generated,
       coverage: share.coverage,
