@@ -19,12 +19,13 @@ import { defaultMemoryLimitBytes, memoryExhausted } from '../memory.ts'
 import type { AnyModel } from '../model.ts'
 import { SharedInternTable } from '../shared-intern.ts'
 import { SharedVisited } from '../shared-visited.ts'
-import { NO_PARENT, StateLog } from '../state-log.ts'
+import { StateLog } from '../state-log.ts'
 import { rebuildError, startWorker } from '../threads.ts'
 import { Ctl, ENTRY, keyBefore, type Event, type FromWorker, type LevelInput, type Lowered, type ToWorker } from './protocol.ts'
 import type { ModelSource } from './source.ts'
 import { GRAIN } from './level-parts.ts'
 import { ReusedBuffer } from './reused-buffer.ts'
+import { mergeLists } from './merge-lists.ts'
 
 /** Whether a search of `model` with `opts` runs on several workers (see the module comment). */
 export function parallelizable(model: AnyModel, opts: ExploreOptions): boolean {
@@ -291,50 +292,17 @@ class ParallelSearch {
     this.cutByDepth ||= done.some((d) => d.cutByDepth)
 
     const lists = done.map((d) => d.entries)
-    const heads = lists.map(() => 0)
     const total = lists.reduce((n, l) => n + l.length / ENTRY, 0)
     // the previous level's ids (`ids`) are read while the next ones are written: two buffers take turns
     this.turn ^= 1
     const index = new Int32Array(this.index.atLeast(Math.max(1, total) * 16))
     const next = new Uint32Array(this.ids[this.turn]!.atLeast(Math.max(1, total) * 4))
-    let count = 0
-    let violating = -1
-    const maxStates = this.opts.maxStates ?? Infinity
-    for (;;) {
-      // the list whose head has the smallest key
-      let w = -1
-      for (let k = 0; k < lists.length; k++) {
-        const h = heads[k]!
-        if (h >= lists[k]!.length) continue
-        if (w < 0 || keyBefore(lists[k]![h]!, lists[k]![h + 1]!, lists[w]![heads[w]!]!, lists[w]![heads[w]! + 1]!)) w = k
-      }
-      if (w < 0) break
-      const l = lists[w]!
-      const j = heads[w]!
-      heads[w] = j + ENTRY
-      const rank = l[j]!
-      const action = l[j + 1]!
-      const isEvent = event !== undefined && rank === event.rank && action === event.action
-      if (event && !isEvent && !keyBefore(rank, action, event.rank, event.action)) break
-      if (isEvent && event!.kind !== 'invariant') break
-      if (this.log.size >= maxStates) return { verdict: 'limit', limit: 'max-states', stats: this.stats(false, this.log.size) }
-      const id = this.log.push(level < 0 ? NO_PARENT : ids[rank]!, action)
-      if (level + 1 > this.diameter) this.diameter = level + 1
-      if (isEvent) {
-        // a check that threw on this state: the error one worker would have stopped with
-        if (event!.error) throw rebuildError(event!.error)
-        violating = id
-        break
-      }
-      if (l[j + 6] === 1) {
-        const x = count * 4
-        index[x] = l[j + 2]!
-        index[x + 1] = l[j + 3]!
-        index[x + 2] = l[j + 4]!
-        index[x + 3] = l[j + 5]!
-        next[count++] = id
-      }
-    }
+    const before = this.log.size
+    const { count, violating, full } = mergeLists(lists, event, this.log, level < 0 ? undefined : ids, this.opts.maxStates ?? Infinity, index, next)
+    if (this.log.size > before && level + 1 > this.diameter) this.diameter = level + 1
+    if (full) return { verdict: 'limit', limit: 'max-states', stats: this.stats(false, this.log.size) }
+    // a check that threw on the event's state: the error one worker would have stopped with
+    if (violating >= 0 && event!.error) throw rebuildError(event!.error)
     if (event) return { verdict: 'violated', violation: this.violation(event, violating, ids), stats: this.stats(false, this.log.size) }
     const chunks = done.map((d) => d.chunks)
     this.frontierBytes = done.reduce((n, d) => n + d.heldBytes, 0) + this.index.bytes + this.ids[0]!.bytes + this.ids[1]!.bytes
