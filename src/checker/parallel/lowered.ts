@@ -42,6 +42,8 @@ export class LoweredList {
 export class LoweredSet {
   private readonly table: Int32Array
   private readonly mask: number
+  /** A bit per value of lane A's low 16 bits, set for the fingerprints held: most lookups end here. */
+  private readonly seen = new Int32Array(1 << 11)
   readonly size: number
 
   constructor(lists: readonly Lowered[]) {
@@ -57,8 +59,8 @@ export class LoweredSet {
   }
 
   has(a: number, b: number): boolean {
-    if (this.size === 0) return false
     a = nonZero(a)
+    if ((this.seen[(a >>> 5) & 0x7ff]! & (1 << (a & 31))) === 0) return false
     const t = this.table
     for (let i = (a ^ (b >>> 7)) & this.mask; ; i = (i + 1) & this.mask) {
       const sa = t[2 * i]!
@@ -68,6 +70,8 @@ export class LoweredSet {
   }
 
   private add(a: number, b: number): void {
+    const k = (a >>> 5) & 0x7ff
+    this.seen[k] = this.seen[k]! | (1 << (a & 31))
     const t = this.table
     for (let i = (a ^ (b >>> 7)) & this.mask; ; i = (i + 1) & this.mask) {
       const sa = t[2 * i]!

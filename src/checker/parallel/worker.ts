@@ -142,6 +142,48 @@ function guard(r: Running, f: () => void): boolean {
   }
 }
 
+const scratch: Int32Array[] = []
+
+/**
+ * Array `k` of the end of a level, `n` words (contents undefined), kept from level to level:
+ * fresh memory is slow to write the first time (a page fault per 4 KiB), and arrays of a
+ * level's size each level took most of the 190-240 ms a worker spent here on the reference.
+ */
+function reused(k: number, n: number): Int32Array {
+  let a = scratch[k]
+  if (a === undefined || a.length < n) scratch[k] = a = new Int32Array(Math.max(n, Math.floor((a?.length ?? 0) * 1.5)))
+  return a.subarray(0, n)
+}
+
+/**
+ * The kept states in key order: those keeping their own key are in the order this worker
+ * reached them, which is key order (it takes ranks in increasing order; not in the tests
+ * that hand ranks out from the last: then everything is sorted), and the few another worker
+ * lowered are sorted and merged in. Sorting the whole list with the lowered ones out of place
+ * took most of the 270 ms a worker spent here on the reference.
+ */
+function inKeyOrder(own: Int32Array, moved: number[], rank: Int32Array, act: Int32Array): Int32Array {
+  const before = (x: number, y: number): boolean => keyBefore(rank[x]!, act[x]!, rank[y]!, act[y]!)
+  let sorted = true
+  for (let k = 1; k < own.length && sorted; k++) sorted = before(own[k - 1]!, own[k]!)
+  if (moved.length === 0 && sorted) return own
+  const by = (x: number, y: number): number => rank[x]! - rank[y]! || act[x]! - act[y]!
+  if (!sorted) {
+    const all = reused(3, own.length + moved.length)
+    all.set(own)
+    all.set(moved, own.length)
+    return all.sort(by)
+  }
+  moved.sort(by)
+  const out = reused(3, own.length + moved.length)
+  let i = 0
+  let m = 0
+  for (let k = 0; k < out.length; k++) {
+    out[k] = m < moved.length && (i >= own.length || before(moved[m]!, own[i]!)) ? moved[m++]! : own[i++]!
+  }
+  return out
+}
+
 /** The first of the level's violations in key order (an invariant's key: its state's final key). */
 function firstEvent(r: Running, rank: Int32Array, act: Int32Array): Event | undefined {
   let first: Event | undefined
@@ -179,32 +221,31 @@ function finalize(r: Running, lowered: LoweredSet): void {
   const { states: s, search } = r
   const t = r.visited.table
   const n = s.size
-  const rank = new Int32Array(n)
-  const act = new Int32Array(n)
-  const kept: number[] = []
+  const rank = reused(0, n)
+  const act = reused(1, n)
+  // the states whose key is their own, in the order reached, and those another worker lowered
+  const own = reused(2, n)
+  let owned = 0
+  const moved: number[] = []
   for (let id = 0; id < n; id++) {
-    const a = s.at(id, Field.A)
-    const b = s.at(id, Field.B)
-    if (lowered.has(a, b)) {
-      const slot = r.regrown ? t.find(a, b) : s.at(id, Field.Slot)
-      rank[id] = t.rankAt(slot)
-      act[id] = t.actionAt(slot)
-    } else {
-      rank[id] = s.at(id, Field.Rank)
-      act[id] = s.at(id, Field.Action)
+    rank[id] = s.at(id, Field.Rank)
+    act[id] = s.at(id, Field.Action)
+    if (lowered.has(s.at(id, Field.A), s.at(id, Field.B))) {
+      const slot = r.regrown ? t.find(s.at(id, Field.A), s.at(id, Field.B)) : s.at(id, Field.Slot)
+      const fr = t.rankAt(slot)
+      const fa = t.actionAt(slot)
+      if (fr !== rank[id] || fa !== act[id]) {
+        // with a view, the entry reached by the final key is the one kept (its vector is the state kept)
+        if (r.deferred) continue
+        rank[id] = fr
+        act[id] = fa
+        moved.push(id)
+        continue
+      }
     }
-    // with a view, the entry reached by the final key is the one kept (its vector is the state kept)
-    if (r.deferred && (rank[id] !== s.at(id, Field.Rank) || act[id] !== s.at(id, Field.Action))) continue
-    kept.push(id)
+    own[owned++] = id
   }
-  // mostly in order already (a worker takes ranks in increasing order): sort only when not
-  let sorted = true
-  for (let k = 1; k < kept.length && sorted; k++) {
-    const x = kept[k - 1]!
-    const y = kept[k]!
-    sorted = rank[x]! < rank[y]! || (rank[x] === rank[y] && act[x]! < act[y]!)
-  }
-  if (!sorted) kept.sort((x, y) => rank[x]! - rank[y]! || act[x]! - act[y]!)
+  const kept = inKeyOrder(own.subarray(0, owned), moved, rank, act)
   let event = firstEvent(r, rank, act)
 
   const out = new Int32Array(r.entries.atLeast(kept.length * ENTRY * 4), 0, kept.length * ENTRY)
