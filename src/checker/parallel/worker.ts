@@ -12,7 +12,7 @@ import { Ctl, ENTRY, keyBefore, type Event, type FromWorker, type ToWorker } fro
 import { modelFromSource } from './source.ts'
 import { threadError } from '../threads.ts'
 import { ReusedBuffer } from './reused-buffer.ts'
-import { LoweredSet } from './lowered.ts'
+import { inKeyOrder, LoweredSet } from './lowered.ts'
 
 const port = parentPort!
 const post = (m: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer)
@@ -155,35 +155,6 @@ function reused(k: number, n: number): Int32Array {
   return a.subarray(0, n)
 }
 
-/**
- * The kept states in key order: those keeping their own key are in the order this worker
- * reached them, which is key order (it takes ranks in increasing order; not in the tests
- * that hand ranks out from the last: then everything is sorted), and the few another worker
- * lowered are sorted and merged in. Sorting the whole list with the lowered ones out of place
- * took most of the 270 ms a worker spent here on the reference.
- */
-function inKeyOrder(own: Int32Array, moved: number[], rank: Int32Array, act: Int32Array): Int32Array {
-  const before = (x: number, y: number): boolean => keyBefore(rank[x]!, act[x]!, rank[y]!, act[y]!)
-  let sorted = true
-  for (let k = 1; k < own.length && sorted; k++) sorted = before(own[k - 1]!, own[k]!)
-  if (moved.length === 0 && sorted) return own
-  const by = (x: number, y: number): number => rank[x]! - rank[y]! || act[x]! - act[y]!
-  if (!sorted) {
-    const all = reused(3, own.length + moved.length)
-    all.set(own)
-    all.set(moved, own.length)
-    return all.sort(by)
-  }
-  moved.sort(by)
-  const out = reused(3, own.length + moved.length)
-  let i = 0
-  let m = 0
-  for (let k = 0; k < out.length; k++) {
-    out[k] = m < moved.length && (i >= own.length || before(moved[m]!, own[i]!)) ? moved[m++]! : own[i++]!
-  }
-  return out
-}
-
 /** The first of the level's violations in key order (an invariant's key: its state's final key). */
 function firstEvent(r: Running, rank: Int32Array, act: Int32Array): Event | undefined {
   let first: Event | undefined
@@ -245,7 +216,7 @@ function finalize(r: Running, lowered: LoweredSet): void {
     }
     own[owned++] = id
   }
-  const kept = inKeyOrder(own.subarray(0, owned), moved, rank, act)
+  const kept = inKeyOrder(own.subarray(0, owned), moved, rank, act, (k) => reused(3, k))
   let event = firstEvent(r, rank, act)
 
   const out = new Int32Array(r.entries.atLeast(kept.length * ENTRY * 4), 0, kept.length * ENTRY)
