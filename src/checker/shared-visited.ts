@@ -20,10 +20,12 @@
  * The claiming worker writes the key and level before it publishes lane B with
  * `Atomics.store`; a reader that may change the key first reads lane B with `Atomics.load`,
  * which orders its reads after the claimer's writes. A plain read may be stale, but never
- * misleads: the level word is written once per table (a table is filled while no worker
- * searches), so it reads as 0 or as its value; a key only decreases, so a rank read as
- * written (not 0, not LOCKED) and no larger than the reader's means the final key is no
- * larger either. Anything else sends the reader to the ordered path.
+ * misleads: the level in the last word is the claimer's for the life of the table (a
+ * lowering changes only the action; a table is filled while no worker searches), so that
+ * word reads as 0 or with the right level; a key only decreases, so a rank read as written
+ * (not 0, not LOCKED) and no larger than the reader's means the final key is no larger
+ * either (a lowering needs a smaller rank: the earlier action of one rank stays). Anything
+ * else sends the reader to the ordered path.
  */
 const STRIDE = 4
 /** Insertions a worker counts before adding them to the shared count. */
