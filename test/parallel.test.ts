@@ -97,6 +97,22 @@ describe('parallel search equals one worker on built-in models', () => {
 describe('a parallel search ends as one worker does', () => {
   const chain: GraphArgs = { n: 3, edges: [[1, 2], [2], [0]], init: [0], bad: [], terminal: [], variant: 'throws' }
 
+  test('a model with a view stops with an error at the depth the shared set keeps levels for; one without goes on', async () => {
+    // a chain of 20 nodes: the last level a search with a view may reach is set to 10 here (65,535 otherwise)
+    const edges = Array.from({ length: 20 }, (_, i) => (i < 19 ? [i + 1] : []))
+    const chainOf = (variant: Variant): GraphArgs => ({ n: 20, edges, init: [0], bad: [], terminal: [19], variant })
+    for (const variant of ['view', 'hidden'] as const) {
+      await expect(exploreParallel(buildGraph(chainOf(variant)), graphSource(chainOf(variant)), 2, { maxViewLevel: 10 })).rejects.toThrow(
+        /^a parallel search of a model with a view or symmetry stops at depth 10 .*--workers 1$/,
+      )
+      expect(summary(await exploreParallel(buildGraph(chainOf(variant)), graphSource(chainOf(variant)), 2, { maxViewLevel: 20 }))).toEqual(
+        summary(explore(buildGraph(chainOf(variant)))),
+      )
+    }
+    const plain = chainOf('invariant')
+    expect(summary(await exploreParallel(buildGraph(plain), graphSource(plain), 2, { maxViewLevel: 10 }))).toEqual({ verdict: 'holds', distinct: 20, diameter: 19 })
+  }, 60_000)
+
   test('a model that throws in a worker is one line naming the function, as with one worker', async () => {
     const one = (() => {
       try {

@@ -12,8 +12,10 @@
  * Slot (4 int32 words): lane A (0: empty; a zero lane is stored as 1), lane B (0 while the
  * claiming worker is still writing the slot), the key's rank plus one (0 before it is
  * written, LOCKED while a worker lowers the key), and the level (low 16 bits) << 16 | the
- * key's action index. A level is compared modulo 2^16: a state 65,536 levels old taken for
- * a new one only costs a wasted key update.
+ * key's action index. A level is kept modulo 2^16: a state 65,536 levels old is taken for
+ * one of this level, and its key lowered. Without a view that changes nothing (no list
+ * holds the state); with a view the lowered key makes it a new state, so a parallel search
+ * of a model with a view stops with an error before that level (`explore-parallel.ts`).
  *
  * An `Atomics` call costs 13-17 ns here against 2 for a plain access (Node 20 does not
  * inline them), and a step mostly reaches a state seen before: that path reads plainly.
@@ -121,7 +123,7 @@ export class SharedVisited {
           const sr = t[j + 2]!
           if (sl !== 0 && sr > 0 && sr <= rank + 1) return Insert.Seen
           // this level's, with a larger key (or not yet seen written): read in order after the claimer's writes
-          Atomics.load(t, j + 1)
+          while (Atomics.load(t, j + 1) === 0) {}
           return Atomics.load(t, j + 3) >>> 16 === (level & 0xffff) ? this.lower(j, tag, rank + 1) : Insert.Seen
         }
       }

@@ -84,7 +84,16 @@ export interface ParallelOptions extends ExploreOptions {
   readonly grain?: number
   /** Hand out each level's states from the last one (tests: the result must not depend on the order of work). */
   readonly reverse?: boolean
+  /** The deepest level a search of a model with a view or symmetry reaches (tests; at most and by default `MAX_VIEW_LEVEL`). */
+  readonly maxViewLevel?: number
 }
+
+/**
+ * A slot of the shared visited set keeps 16 bits of the level a state was first reached at
+ * (`shared-visited.ts`): past this depth a state 65,536 levels old is taken for a new one when
+ * the model has a view, so the search stops with an error there instead of a wrong count.
+ */
+export const MAX_VIEW_LEVEL = 0xffff
 
 export async function exploreParallel(model: AnyModel, source: ModelSource, workers: number, opts: ParallelOptions = {}): Promise<ExploreResult> {
   return new ParallelSearch(model, source, workers, opts).run(async () => undefined)
@@ -240,7 +249,14 @@ class ParallelSearch {
   private async levels(): Promise<ExploreResult> {
     let input: LevelInput | undefined
     let ids: Uint32Array<ArrayBufferLike> = new Uint32Array(0)
+    const views = this.model.view !== undefined || this.model.symmetry !== undefined
+    const lastLevel = Math.min(MAX_VIEW_LEVEL, this.opts.maxViewLevel ?? MAX_VIEW_LEVEL)
     for (let level = -1; ; level++) {
+      if (views && level + 1 > lastLevel) {
+        throw new Error(
+          `a parallel search of a model with a view or symmetry stops at depth ${lastLevel} (the shared visited set keeps 16 bits of a state's level): search it with --workers 1`,
+        )
+      }
       const ended = await this.expand(level, input)
       if (ended) return ended
       const done = (await this.all()) as Finalized[]

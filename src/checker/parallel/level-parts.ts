@@ -33,6 +33,8 @@ export class WorkerVisited implements VisitedSet {
   ) {}
 
   add(a: number, b: number, parent: number, action: number): boolean {
+    // the slot keeps 16 bits of the action index, as the one-worker log does
+    if (action > 0xffff) throw new RangeError('more than 65535 enabled actions in one state')
     this.lastA = a
     this.lastB = b
     const r = this.table.insert(a, b, this.level, parent === NO_PARENT ? 0 : parent, action)
@@ -184,32 +186,33 @@ export class LevelQueue implements VectorQueue {
   }
 
   take(): boolean {
-    if (this.visited.table.growRequested) {
-      this.paused = true
-      return false
-    }
-    this.paused = false
     const c = this.control
-    if (this.pos >= this.end) {
-      const count = this.input?.count ?? 0
-      const from = Atomics.add(c, Ctl.Next, this.grain)
-      if (from >= count) return false
-      this.pos = from
-      this.end = Math.min(count, from + this.grain)
-    }
-    const r = this.reverse ? (this.input?.count ?? 0) - 1 - this.pos : this.pos
-    // plain reads of hints (an Atomics call costs several times more): a cut-off or stop seen
-    // a little late only costs a state expanded in vain, whose events come after the cut-off
-    const cutoff = c[Ctl.Cutoff]!
-    if ((r > cutoff && !this.reverse) || c[Ctl.Stop] !== 0) {
-      this.pos = this.end
-      return false
-    }
-    if (r > cutoff) {
+    let r: number
+    for (;;) {
+      if (this.visited.table.growRequested) {
+        this.paused = true
+        return false
+      }
+      this.paused = false
+      if (this.pos >= this.end) {
+        const count = this.input?.count ?? 0
+        const from = Atomics.add(c, Ctl.Next, this.grain)
+        if (from >= count) return false
+        this.pos = from
+        this.end = Math.min(count, from + this.grain)
+      }
+      r = this.reverse ? (this.input?.count ?? 0) - 1 - this.pos : this.pos
+      // plain reads of hints (an Atomics call costs several times more): a cut-off or stop seen
+      // a little late only costs a state expanded in vain, whose events come after the cut-off
+      const cutoff = c[Ctl.Cutoff]!
+      if ((r > cutoff && !this.reverse) || c[Ctl.Stop] !== 0) {
+        this.pos = this.end
+        return false
+      }
       this.pos++
-      return this.take()
+      // handed out from the last rank (tests): the ranks past the cut-off are skipped one by one
+      if (r <= cutoff) break
     }
-    this.pos++
     const x = this.index
     const j = r * 4
     const length = x[j + 3]!

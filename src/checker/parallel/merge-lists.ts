@@ -96,6 +96,8 @@ export function mergeLists(
         next[count++] = id
       }
     }
+    // keys are distinct (a step reaches one state); two equal heads would stop every run here
+    if (j === heads[w]) throw new Error(`parallel search: two new states with the key (${wr}, ${wa})`)
     heads[w] = j
   }
 }
