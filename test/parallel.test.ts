@@ -125,6 +125,33 @@ describe('a parallel search ends as one worker does', () => {
     await expect(exploreParallel(buildGraph(chain), graphSource(chain), 2, { checkDeadlock: false })).rejects.toThrow(one!)
   }, 60_000)
 
+  test('a model without a view that throws: the error is the search\'s only when nothing comes first in one worker\'s order', async () => {
+    const settle = async (run: () => ExploreResult | Promise<ExploreResult>): Promise<unknown> => {
+      try {
+        return summary(await run())
+      } catch (e) {
+        return { error: (e as Error).message }
+      }
+    }
+    const same = async (args: GraphArgs, runs = 1): Promise<void> => {
+      const one = await settle(() => explore(buildGraph(args), { checkDeadlock: false }))
+      for (let k = 0; k < runs; k++) {
+        for (const reverse of [false, true]) {
+          expect(await settle(() => exploreParallel(buildGraph(args), graphSource(args), 2, { checkDeadlock: false, grain: 1, reverse }))).toEqual(one)
+        }
+      }
+    }
+    // level 1 is [1, 3]: rank 0 reaches bad node 2, next() throws at node 3 (rank 1); before,
+    // two workers reported the error in 6 runs of 10
+    await same({ n: 4, edges: [[1, 3], [2], [], [0]], init: [0], bad: [2], terminal: [], variant: 'throws' }, 5)
+    // the error first in key order, the violation after it
+    await same({ n: 4, edges: [[3, 1], [2], [], [0]], init: [0], bad: [2], terminal: [], variant: 'throws' }, 2)
+    await fc.assert(
+      fc.asyncProperty(bigGraphArb, (g) => same({ ...g, variant: 'throws' })),
+      { numRuns: 6, seed: 11 },
+    )
+  }, 120_000)
+
   test('a view whose invariant throws: the state kept decides, in key order with violations, and the line is one worker\'s', async () => {
     const settle = async (run: () => ExploreResult | Promise<ExploreResult>): Promise<unknown> => {
       try {

@@ -350,6 +350,9 @@ export class Search {
   private phaseName = ''
   private curId = -1
   private curAction: Action | undefined = undefined
+  /** The index of `curAction` in the state's actions (-1: none yet), and the new state being checked (-1: none). */
+  private curIndex = -1
+  private curEntry = -1
   private curState: unknown = undefined
   /** The value being encoded is the view of a state (a model with a view or symmetry). */
   private encodingView = false
@@ -461,6 +464,8 @@ export class Search {
       this.curId = id
       this.curState = s
       this.curAction = undefined
+      this.curIndex = -1
+      this.curEntry = -1
 
       this.phase = Phase.Actions
       const acts: readonly Action[] = model.actions(s)
@@ -482,6 +487,7 @@ export class Search {
         if (a == null || typeof a.type !== 'string') checkActions(acts, `at state #${id}`)
         const ti = coverage.typeIndex(a.type)
         this.curAction = a
+        this.curIndex = i
         this.phase = Phase.Next
         let t: unknown
         if (vectors && recipe) {
@@ -594,7 +600,10 @@ export class Search {
         this.measureId[i] = id
       }
     }
-    if (!this.checkState(tc, id)) return id
+    this.curEntry = id
+    const kept = this.checkState(tc, id)
+    this.curEntry = -1
+    if (!kept) return id
     this.phase = Phase.Engine
     if (this.vectors) this.vf.push(encodedBuffer(), encodedLength(), id, depth)
     else this.of.push(tc, id, depth)
@@ -632,6 +641,15 @@ export class Search {
   /** Drops a search that has not ended (removes a spilled frontier). */
   dispose(): void {
     this.vf.dispose()
+  }
+
+  /**
+   * Where the search was when it threw (a parallel search's worker keys an error by it):
+   * the state being expanded, the index of the action taken (-1: before any), and the new
+   * state whose checks were running (-1: none).
+   */
+  position(): { readonly id: number; readonly action: number; readonly entry: number } {
+    return { id: this.curId, action: this.curIndex, entry: this.curEntry }
   }
 
   /** A parallel search worker's share of the statistics. */

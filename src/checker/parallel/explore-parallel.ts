@@ -317,8 +317,9 @@ class ParallelSearch {
     const { count, violating, full } = mergeLists(lists, event, this.log, level < 0 ? undefined : ids, this.opts.maxStates ?? Infinity, index, next)
     if (this.log.size > before && level + 1 > this.diameter) this.diameter = level + 1
     if (full) return { verdict: 'limit', limit: 'max-states', stats: this.stats(false, this.log.size) }
-    // a check that threw on the event's state: the error one worker would have stopped with
-    if (violating >= 0 && event!.error) throw rebuildError(event!.error)
+    // a model function that threw at the event (for a new state's checks: once that state is
+    // logged): the error one worker would have stopped with
+    if (event?.error && (event.kind !== 'invariant' || violating >= 0)) throw rebuildError(event.error)
     if (event) return { verdict: 'violated', violation: this.violation(event, violating, ids), stats: this.stats(false, this.log.size) }
     const chunks = done.map((d) => d.chunks)
     this.frontierBytes = done.reduce((n, d) => n + d.heldBytes, 0) + this.index.bytes + this.ids[0]!.bytes + this.ids[1]!.bytes

@@ -10,7 +10,7 @@ import { SharedVisited } from '../shared-visited.ts'
 import { Field, LevelQueue, NewStates, WorkerVisited } from './level-parts.ts'
 import { Ctl, ENTRY, keyBefore, type Event, type FromWorker, type ToWorker } from './protocol.ts'
 import { modelFromSource } from './source.ts'
-import { threadError } from '../threads.ts'
+import { threadError, type ThreadError } from '../threads.ts'
 import { ReusedBuffer } from './reused-buffer.ts'
 import { inKeyOrder, LoweredSet } from './lowered.ts'
 
@@ -28,6 +28,8 @@ interface Running {
   level: number
   /** The violations found in the level; the first in key order is the worker's event. */
   events: Found[]
+  /** What a model function threw, for the events that stand for such an error. */
+  readonly errors: Map<Found, ThreadError>
   /** The visited set grew during the level: the slots the entries recorded are stale. */
   regrown: boolean
   /** The list of new states sent at the end of a level (read by the coordinator before the next level starts). */
@@ -66,7 +68,7 @@ async function handle(m: ToWorker): Promise<void> {
           stateNumber: (rank) => queue.idOf(rank),
         },
       )
-      run = { worker, search, visited, states, queue, control, deferred, level: 0, events: [], regrown: false, entries: new ReusedBuffer() }
+      run = { worker, search, visited, states, queue, control, deferred, level: 0, events: [], errors: new Map(), regrown: false, entries: new ReusedBuffer() }
       post({ kind: 'ready', worker })
       return
     }
@@ -78,6 +80,7 @@ async function handle(m: ToWorker): Promise<void> {
       r.visited.lowered.clear()
       r.queue.startLevel(m.level, m.input)
       r.events = []
+      r.errors.clear()
       r.regrown = false
       if (m.level < 0) {
         if (r.worker === 0) guard(r, () => r.search.begin())
@@ -132,8 +135,24 @@ function guard(r: Running, f: () => void): boolean {
   try {
     f()
     return false
-  } catch (e) {
-    if (!(e instanceof Found)) throw e
+  } catch (thrown) {
+    let e: Found
+    if (thrown instanceof Found) e = thrown
+    else {
+      // a model function threw: the search's error, if nothing comes before it in one worker's
+      // order (a violation, or another error), so it is an event keyed as one: by the new
+      // state whose checks threw, else by the step, else by the state (before any step)
+      if (r.level < 0) throw thrown
+      const at = r.search.position()
+      const error = threadError(r.search.failure(thrown))
+      e =
+        at.entry >= 0
+          ? new Found('', 'invariant', error.message, at.entry)
+          : at.action >= 0
+            ? new Found('', 'transition', error.message, at.id, at.action)
+            : new Found('', 'deadlock', error.message, at.id)
+      r.errors.set(e, error)
+    }
     r.events.push(e)
     // an invariant is found at a new state, while expanding its parent
     const rank = e.kind === 'invariant' ? r.states.at(e.id, Field.Rank) : e.id
@@ -161,7 +180,10 @@ function firstEvent(r: Running, rank: Int32Array, act: Int32Array): Event | unde
   for (const e of r.events) {
     const key =
       e.kind === 'invariant' ? { rank: rank[e.id]!, action: act[e.id]! } : { rank: e.id, action: e.action ?? -1 }
-    if (!first || keyBefore(key.rank, key.action, first.rank, first.action)) first = { property: e.property, kind: e.kind, message: e.message, ...key }
+    if (!first || keyBefore(key.rank, key.action, first.rank, first.action)) {
+      const error = r.errors.get(e)
+      first = { property: e.property, kind: e.kind, message: e.message, ...key, ...(error ? { error } : {}) }
+    }
   }
   return first
 }
