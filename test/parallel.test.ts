@@ -20,6 +20,15 @@ const summary = (r: ExploreResult) => ({
   diameter: r.stats.diameter,
 })
 
+/** A search's summary, or the line of the error it ended with. */
+async function settle(run: () => ExploreResult | Promise<ExploreResult>): Promise<unknown> {
+  try {
+    return summary(await run())
+  } catch (e) {
+    return { error: (e as Error).message }
+  }
+}
+
 const graphSource = (args: GraphArgs): ModelSource => ({ module: new URL('./parallel-models.ts', import.meta.url).href, exportName: 'buildGraph', args })
 
 /** Larger graphs than the explorer's tests: levels must be split between the workers. */
@@ -126,13 +135,6 @@ describe('a parallel search ends as one worker does', () => {
   }, 60_000)
 
   test('a model without a view that throws: the error is the search\'s only when nothing comes first in one worker\'s order', async () => {
-    const settle = async (run: () => ExploreResult | Promise<ExploreResult>): Promise<unknown> => {
-      try {
-        return summary(await run())
-      } catch (e) {
-        return { error: (e as Error).message }
-      }
-    }
     const same = async (args: GraphArgs, runs = 1): Promise<void> => {
       const one = await settle(() => explore(buildGraph(args), { checkDeadlock: false }))
       for (let k = 0; k < runs; k++) {
@@ -153,13 +155,6 @@ describe('a parallel search ends as one worker does', () => {
   }, 120_000)
 
   test('a view whose invariant throws: the state kept decides, in key order with violations, and the line is one worker\'s', async () => {
-    const settle = async (run: () => ExploreResult | Promise<ExploreResult>): Promise<unknown> => {
-      try {
-        return summary(await run())
-      } catch (e) {
-        return { error: (e as Error).message }
-      }
-    }
     const same = async (args: GraphArgs, workers = 2): Promise<void> => {
       const one = await settle(() => explore(buildGraph(args), { checkDeadlock: false }))
       for (const reverse of [false, true]) {
