@@ -1,8 +1,9 @@
 /**
- * The states whose key another worker lowered in a level. A worker that reaches a state
- * first at a level records the key it reached it by; the slot's key can change after that
- * only when another worker lowers it (`Insert.Lowered`), and that worker notes the
- * fingerprint here. At the end of the level, a worker reads the final key from the shared
+ * The states whose key was lowered in a level. A worker that reaches a state first at a
+ * level records the key it reached it by; the slot's key can change after that only when a
+ * step with a smaller key lowers it (`Insert.Lowered`: another worker's, as a worker takes
+ * ranks in increasing order, but for the tests that hand them out from the last), and the
+ * worker that lowers it notes the fingerprint here. At the end of the level, a worker reads the final key from the shared
  * visited set only for its states in the lists of all workers, instead of for every state
  * (a random read of the table each: 0.4 s of a worker's 6.5 on the reference ticket lock,
  * where about 1 % of the new states are lowered; 13 % on `lamport`).
