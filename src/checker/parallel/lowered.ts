@@ -3,11 +3,13 @@
  * level records the key it reached it by; the slot's key can change after that only when a
  * step with a smaller key lowers it (`Insert.Lowered`: another worker's, as a worker takes
  * ranks in increasing order, but for the tests that hand them out from the last), and the
- * worker that lowers it notes the fingerprint here. At the end of the level, a worker reads the final key from the shared
- * visited set only for its states in the lists of all workers, instead of for every state
+ * worker that lowers it notes the fingerprint here. At the end of the level, a worker reads
+ * the final key from the shared visited set only for its states in the lists of all
+ * workers, instead of for every state
  * (a random read of the table each: 0.4 s of a worker's 6.5 on the reference ticket lock,
  * where about 1 % of the new states are lowered; 13 % on `lamport`).
  */
+import { FingerprintSet } from '../visited.ts'
 import { keyBefore, type Lowered } from './protocol.ts'
 
 /** The fingerprints one worker lowered in the level, in a shared buffer sent with its last reply. */
@@ -39,50 +41,30 @@ export class LoweredList {
   }
 }
 
-/** The fingerprints of every worker's list, for lookups (open addressing, linear probing). */
+/** The fingerprints of every worker's list, for lookups. */
 export class LoweredSet {
-  private readonly table: Int32Array
-  private readonly mask: number
+  private readonly set: FingerprintSet
   /** A bit per value of lane A's low 16 bits, set for the fingerprints held: most lookups end here. */
   private readonly seen = new Int32Array(1 << 11)
   readonly size: number
 
   constructor(lists: readonly Lowered[]) {
     this.size = lists.reduce((n, l) => n + l.count, 0)
-    let slots = 16
-    while (slots < 2 * this.size) slots *= 2
-    this.table = new Int32Array(2 * slots)
-    this.mask = slots - 1
+    this.set = new FingerprintSet(2 * this.size)
     for (const l of lists) {
       const w = new Int32Array(l.buffer, 0, 2 * l.count)
-      for (let k = 0; k < w.length; k += 2) this.add(nonZero(w[k]!), w[k + 1]!)
+      for (let k = 0; k < w.length; k += 2) {
+        const a = nonZero(w[k]!)
+        const word = (a >>> 5) & 0x7ff
+        this.seen[word] = this.seen[word]! | (1 << (a & 31))
+        this.set.add(a, w[k + 1]!)
+      }
     }
   }
 
   has(a: number, b: number): boolean {
     a = nonZero(a)
-    if ((this.seen[(a >>> 5) & 0x7ff]! & (1 << (a & 31))) === 0) return false
-    const t = this.table
-    for (let i = (a ^ (b >>> 7)) & this.mask; ; i = (i + 1) & this.mask) {
-      const sa = t[2 * i]!
-      if (sa === 0) return false
-      if (sa === a && t[2 * i + 1] === b) return true
-    }
-  }
-
-  private add(a: number, b: number): void {
-    const k = (a >>> 5) & 0x7ff
-    this.seen[k] = this.seen[k]! | (1 << (a & 31))
-    const t = this.table
-    for (let i = (a ^ (b >>> 7)) & this.mask; ; i = (i + 1) & this.mask) {
-      const sa = t[2 * i]!
-      if (sa === 0) {
-        t[2 * i] = a
-        t[2 * i + 1] = b
-        return
-      }
-      if (sa === a && t[2 * i + 1] === b) return
-    }
+    return (this.seen[(a >>> 5) & 0x7ff]! & (1 << (a & 31))) !== 0 && this.set.has(a, b)
   }
 }
 
@@ -90,8 +72,9 @@ export class LoweredSet {
  * The kept states in key order: those keeping their own key are in the order this worker
  * reached them, which is key order (it takes ranks in increasing order; not in the tests
  * that hand ranks out from the last: then everything is sorted), and the few another worker
- * lowered are sorted and merged in (`scratch` gives the array of the result). Sorting the whole list with the lowered ones out of place
- * took most of the 270 ms a worker spent here on the reference.
+ * lowered are sorted and merged in (`scratch` gives the array of the result). Sorting the
+ * whole list with the lowered ones out of place took most of the 270 ms a worker spent here
+ * on the reference.
  */
 export function inKeyOrder(own: Int32Array, moved: number[], rank: Int32Array, act: Int32Array, scratch: (n: number) => Int32Array = (n) => new Int32Array(n)): Int32Array {
   const before = (x: number, y: number): boolean => keyBefore(rank[x]!, act[x]!, rank[y]!, act[y]!)
