@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
-import { compileCodec, encodedWords, genericCodec } from '../src/checker/codec.ts'
+import { compileCodec, encodedWords, genericCodec, reordered } from '../src/checker/codec.ts'
 import { deepEqual } from '../src/checker/equal.ts'
 import { canonicalize, DomainError } from '../src/checker/canonical.ts'
 import { ordered, valueArb } from './values.ts'
@@ -38,14 +38,51 @@ describe('state vectors', () => {
 
   const queueSample = { pages: new Map([[0, [{ ts: 1, kernel: 0, heavy: false }]]]), heavy: [] }
   const entryArb = fc.record({ ts: fc.integer({ min: 0, max: 9 }), kernel: fc.integer({ min: 0, max: 3 }), heavy: fc.boolean() })
+  // keys near the bounds of a small integer (2^28) and past them, in any insertion order
+  const SMALL = 2 ** 28
+  const keyArb = fc.oneof(fc.integer({ min: -3, max: 3 }), fc.constantFrom(-SMALL - 1, -SMALL, SMALL - 1, SMALL, 2 ** 31, -(2 ** 40)))
+  // fields in canonical order, so that only a Map's order can make the value out of order
   const queuesArb = fc.record({
-    pages: fc.uniqueArray(fc.tuple(fc.integer({ min: -3, max: 3 }), fc.array(entryArb, { maxLength: 3 })), { selector: ([k]) => k, maxLength: 4 }).map((e) => new Map(e)),
     heavy: fc.array(entryArb, { maxLength: 2 }),
+    pages: fc.uniqueArray(fc.tuple(keyArb, fc.array(entryArb, { maxLength: 3 })), { selector: ([k]) => k, maxLength: 4 }).map((e) => new Map(e)),
   })
   test.prop([fc.oneof(queuesArb, valueArb)])('compiled for integer-keyed Maps: same words as generic, exact round trip', (v) => {
     const c = compileCodec([queueSample])
-    expect(words(c, v)).toEqual(words(genericCodec, v))
+    const generic = words(genericCodec, v)
+    const moved = reordered()
+    expect(words(c, v)).toEqual(generic)
+    expect(reordered()).toBe(moved)
     expect(deepEqual(decodeAll(c, v), v)).toBe(true)
+  })
+
+  test('integer-keyed Maps at the bounds of a small integer: same words as generic, first key or later', () => {
+    const c = compileCodec([queueSample])
+    for (const k of [-SMALL - 1, -SMALL, SMALL - 1, SMALL, -(2 ** 40)]) {
+      for (const keys of [[k], [k, 5], [-5, k]]) {
+        const v = { heavy: [], pages: new Map(keys.map((x) => [x, []])) }
+        const generic = words(genericCodec, v)
+        const moved = reordered()
+        expect(words(c, v)).toEqual(generic)
+        expect(reordered()).toBe(moved)
+      }
+    }
+  })
+
+  test('a record is told from other objects as the generic codec tells it', () => {
+    const c = compileCodec([sample])
+    class Thread {
+      constructor(
+        readonly pc: string,
+        readonly ticket: number,
+      ) {}
+    }
+    const classed = { head: 0, tail: 0, threads: [new Thread('idle', 0)] }
+    expect(() => c.encode(classed)).toThrow(DomainError)
+    expect(() => genericCodec.encode(classed)).toThrow(DomainError)
+    const bare = Object.assign(Object.create(null) as object, { pc: 'idle', ticket: 0 })
+    const withBare = { head: 0, tail: 0, threads: [bare] }
+    expect(words(c, withBare)).toEqual(words(genericCodec, withBare))
+    expect(words(c, withBare)).toEqual(words(c, sample))
   })
 
   test('values off the compiled shape are still told apart', () => {

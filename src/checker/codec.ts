@@ -517,9 +517,14 @@ export function compileCodec(samples: readonly unknown[], hidden: readonly (read
       case 'intMap': {
         const val = encoderFor(s.value, [])
         encFns.push(
+          // one pass in the map's order while its keys ascend (the usual case); else back to
+          // the map's header and once more in sorted order
           `function ${name}(v) { if (!(v instanceof Map)) { G(v); return } ` +
-            `const keys = []; for (const k of v.keys()) { if (typeof k !== 'number' || (k | 0) !== k || k < ${-SMALL} || k >= ${SMALL}) { G(v); return } keys.push(k) } ` +
-            `for (let i = 1; i < keys.length; i++) if (keys[i - 1] > keys[i]) { keys.sort((a, b) => a - b); P.moved = true; break } ` +
+            `const start = P.pos; if (P.pos === P.buf.length) grow(); P.buf[P.pos++] = (v.size << 3) | ${TAG_MAP}; let prev = ${-SMALL - 1}; ` +
+            `for (const [k, x] of v) { if (typeof k !== 'number' || (k | 0) !== k || k <= prev || k >= ${SMALL}) { P.pos = start; ${name}s(v); return } ` +
+            `prev = k; if (P.pos === P.buf.length) grow(); P.buf[P.pos++] = k << 3; ${val}(x) } }\n` +
+            `function ${name}s(v) { const keys = []; for (const k of v.keys()) { if (typeof k !== 'number' || (k | 0) !== k || k < ${-SMALL} || k >= ${SMALL}) { G(v); return } keys.push(k) } ` +
+            `keys.sort((a, b) => a - b); P.moved = true; ` +
             `if (P.pos === P.buf.length) grow(); P.buf[P.pos++] = (keys.length << 3) | ${TAG_MAP}; ` +
             `for (let i = 0; i < keys.length; i++) { const k = keys[i]; if (P.pos === P.buf.length) grow(); P.buf[P.pos++] = k << 3; ${val}(v.get(k)) } }`,
         )
@@ -545,9 +550,12 @@ export function compileCodec(samples: readonly unknown[], hidden: readonly (read
         const order = `${name}k`
         encFns.push(
           `const ${order} = ${JSON.stringify(s.keys)};\n` +
-          `function ${name}(v) { if (typeof v !== 'object' || v === null || Array.isArray(v) || v instanceof Map || v instanceof Set) { G(v); return } ` +
+          // \`v.constructor === Object\`: a plain record (an array's, a Map's, a Set's, a class
+          // instance's is another), read through the prototype chain as the inline cache sees it;
+          // \`Object.getPrototypeOf\` was a call into the runtime at every record (see the README)
+          `function ${name}(v) { if (typeof v !== 'object' || v === null || v.constructor !== Object) { G(v); return } ` +
             `let c = 0, o = true; for (const k in v) { if (k !== ${order}[c]) o = false; c++ } ${reads} ` +
-            `if (c !== ${s.keys.length} || ${undef} || Object.getPrototypeOf(v) !== Object.prototype) { G(v); return } ` +
+            `if (c !== ${s.keys.length} || ${undef}) { G(v); return } ` +
             `if (!o) P.moved = true; ` +
             `if (P.pos === P.buf.length) grow(); ${head}P.buf[P.pos++] = ${word}; ${writes} }`,
         )
