@@ -79,6 +79,10 @@ describe('state vectors', () => {
     const classed = { head: 0, tail: 0, threads: [new Thread('idle', 0)] }
     expect(() => c.encode(classed)).toThrow(DomainError)
     expect(() => genericCodec.encode(classed)).toThrow(DomainError)
+    // a prototype that is a plain object: its constructor reads as Object all the same
+    const inherited = { head: 0, tail: 0, threads: [Object.assign(Object.create({}) as object, { pc: 'idle', ticket: 0 })] }
+    expect(() => c.encode(inherited)).toThrow(DomainError)
+    expect(() => genericCodec.encode(inherited)).toThrow(DomainError)
     const bare = Object.assign(Object.create(null) as object, { pc: 'idle', ticket: 0 })
     const withBare = { head: 0, tail: 0, threads: [bare] }
     expect(words(c, withBare)).toEqual(words(genericCodec, withBare))
