@@ -1,6 +1,7 @@
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
-import { compileCodec, encodedWords, genericCodec, reordered } from '../src/checker/codec.ts'
+import { compileCodec, coordinatorInterning, encodedWords, genericCodec, reordered } from '../src/checker/codec.ts'
+import { SharedInternTable } from '../src/checker/shared-intern.ts'
 import { deepEqual } from '../src/checker/equal.ts'
 import { canonicalize, DomainError } from '../src/checker/canonical.ts'
 import { ordered, valueArb } from './values.ts'
@@ -138,5 +139,28 @@ describe('state vectors', () => {
     expect(words(genericCodec, a)).toEqual(words(genericCodec, b))
     expect(words(genericCodec, new Set([3, 1, 2]))).toEqual(words(genericCodec, new Set([1, 2, 3])))
     expect(words(genericCodec, { x: 1, y: 2 })).toEqual(words(genericCodec, { y: 2, x: 1 }))
+  })
+})
+
+describe("the coordinating thread's interning", () => {
+  test('made shared, it keeps the ids it gave, and takes in the ids another thread gives', () => {
+    const before = { kind: 'a-string-interned-before', shape: { x: 1 } }
+    const w1 = words(genericCodec, before)
+    const tables = coordinatorInterning()
+    // the same tables each time: this thread's ids are process-wide
+    expect(coordinatorInterning()).toBe(tables)
+    const strings = new SharedInternTable(tables.strings)
+    // every string word of the value is the id of that string in the shared table
+    const texts = w1.filter((w) => (w & 7) === 1).map((w) => strings.key(w >> 3))
+    expect(texts).toContain('a-string-interned-before')
+    expect(words(genericCodec, before)).toEqual(w1)
+    // another thread appends two strings (as a worker does, under the lock); this thread then
+    // encodes the second to that thread's id (not the next id of its own, the first's)
+    strings.withLock(() => {
+      strings.append('appended-by-another-thread-first')
+      strings.append('appended-by-another-thread')
+    })
+    const id = strings.count - 1
+    expect(words(genericCodec, 'appended-by-another-thread')).toEqual([(id << 3) | 1])
   })
 })

@@ -84,6 +84,17 @@ class Interner<T> {
     })
   }
 
+  /**
+   * Interns through `t` from now on, first writing this thread's entries into it in id
+   * order (`t` is empty), so that the ids already given keep their meaning.
+   */
+  mirror(t: SharedInternTable): void {
+    t.withLock(() => {
+      for (const key of this.ids.keys()) t.append(key)
+    })
+    this.shared = t
+  }
+
   /** Takes in the entries other workers added (under the table's lock). */
   private sync(): void {
     const t = this.shared!
@@ -122,6 +133,25 @@ export function shareInterning(tables: { strings: SharedArrayBuffer; shapes: Sha
   if (strs.length > 0 || shapeKeys.length > 0) throw new Error('shareInterning: this thread has already interned values')
   strings.shared = new SharedInternTable(tables.strings)
   shapes.shared = new SharedInternTable(tables.shapes)
+}
+
+let coordinating: { strings: SharedArrayBuffer; shapes: SharedArrayBuffer } | undefined
+
+/**
+ * Tables for the workers of a parallel search whose coordinating thread also searches (as
+ * worker 0): this thread's interning, made shared. Made once per thread and kept, as this
+ * thread's ids are: every parallel search it coordinates hands the same tables to its
+ * workers.
+ */
+export function coordinatorInterning(): { strings: SharedArrayBuffer; shapes: SharedArrayBuffer } {
+  if (coordinating === undefined) {
+    if (strings.shared !== undefined) throw new Error('coordinatorInterning: this thread is a worker of a parallel search')
+    const tables = { strings: SharedInternTable.allocate(), shapes: SharedInternTable.allocate() }
+    strings.mirror(new SharedInternTable(tables.strings))
+    shapes.mirror(new SharedInternTable(tables.shapes))
+    coordinating = tables
+  }
+  return coordinating
 }
 
 // ---- the output buffer ----

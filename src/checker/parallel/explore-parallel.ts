@@ -17,7 +17,7 @@ import type { Worker } from 'node:worker_threads'
 import { Search, statsOf, type ActionCoverage, type ExploreOptions, type ExploreResult, type ExploreStats, type LimitKind, type Violation } from '../explorer.ts'
 import { defaultMemoryLimitBytes, memoryExhausted } from '../memory.ts'
 import type { AnyModel } from '../model.ts'
-import { SharedInternTable } from '../shared-intern.ts'
+import { coordinatorInterning } from '../codec.ts'
 import { SharedVisited } from '../shared-visited.ts'
 import { StateLog } from '../state-log.ts'
 import { rebuildError, startWorker } from '../threads.ts'
@@ -26,6 +26,7 @@ import type { ModelSource } from './source.ts'
 import { GRAIN } from './level-parts.ts'
 import { ReusedBuffer } from './reused-buffer.ts'
 import { mergeLists } from './merge-lists.ts'
+import { LevelWorker } from './level-worker.ts'
 
 /** Whether a search of `model` with `opts` runs on several workers (see the module comment). */
 export function parallelizable(model: AnyModel, opts: ExploreOptions): boolean {
@@ -99,24 +100,31 @@ export async function exploreParallel(model: AnyModel, source: ModelSource, work
   return new ParallelSearch(model, source, workers, opts).run(async () => undefined)
 }
 
-/** How long a one-worker search may run while the workers start: a small space ends there. */
+/** The longest a one-worker search runs while the workers start: a small space ends there. */
 const WARM_MS = 1000
 
 /**
  * A parallel search that spares small spaces the workers' start: one worker searches in
- * this thread while the workers start; if it ends within `WARM_MS` its result is the
- * result, else it is dropped and the workers search from the start (both give the same
- * result, so which one ends does not show in the output).
+ * this thread while the workers start, until they are ready (at most `WARM_MS`); if it
+ * ends by then its result is the result, else it is dropped and the workers search from
+ * the start (both give the same result, so which one ends does not show in the output).
+ * It stops as soon as the workers are ready, not at a fixed time: past that point it
+ * would hold one core of the two while both workers wait.
  */
 export async function exploreWarm(model: AnyModel, source: ModelSource, workers: number, opts: ExploreOptions = {}): Promise<ExploreResult> {
-  return new ParallelSearch(model, source, workers, opts).run(async () => {
+  return new ParallelSearch(model, source, workers, opts).run(async (ready) => {
     const one = new Search(model, opts)
     const until = Date.now() + WARM_MS
+    let started = false
+    ready.then(
+      () => (started = true),
+      () => (started = true),
+    )
     try {
       for (;;) {
-        const r = one.run(Math.min(until, Date.now() + 100))
+        const r = one.run(Math.min(until, Date.now() + 20))
         if (r !== undefined) return r
-        if (Date.now() >= until) return undefined
+        if (started || Date.now() >= until) return undefined
         await new Promise<void>((resolve) => setImmediate(resolve))
       }
     } finally {
@@ -132,7 +140,10 @@ class ParallelSearch {
   private readonly ctl = new Int32Array(this.control)
   private readonly counts = new SharedArrayBuffer(8)
   private visited = new SharedVisited(SharedVisited.allocate(1 << 18), this.counts)
+  /** Workers 1 and up, each a thread of its own; worker 0 searches in this thread (`local`). */
   private readonly pool: Worker[] = []
+  private local: LevelWorker | undefined
+  private lastPoll = 0
   private readonly mail: Mailbox
   private readonly memoryLimit: number
   private readonly deadline: number
@@ -165,13 +176,16 @@ class ParallelSearch {
     this.nextReport = this.start + this.progressEvery
   }
 
-  /** Starts the workers; `first` runs meanwhile, and its result, if any, is the search's. */
-  async run(first: () => Promise<ExploreResult | undefined>): Promise<ExploreResult> {
+  /**
+   * Starts the workers; `first` runs meanwhile (told when they are ready), and its result,
+   * if any, is the search's.
+   */
+  async run(first: (ready: Promise<void>) => Promise<ExploreResult | undefined>): Promise<ExploreResult> {
     let watch: NodeJS.Timeout | undefined
     try {
       const started = this.startWorkers()
       started.catch(() => {})
-      const early = await first()
+      const early = await first(started)
       if (early !== undefined) return early
       await started
       watch = setInterval(() => this.watch(), 50)
@@ -179,47 +193,68 @@ class ParallelSearch {
     } finally {
       clearInterval(watch)
       this.mail.closing = true
+      this.local?.dispose()
       await Promise.all(this.pool.map((w) => w.terminate()))
     }
   }
 
+  /**
+   * Starts the workers: worker 0 in this thread, whose code is already compiled when a
+   * one-worker search ran here first, the others each in a thread of its own.
+   */
   private async startWorkers(): Promise<void> {
-    const tables = { strings: SharedInternTable.allocate(), shapes: SharedInternTable.allocate() }
+    const tables = coordinatorInterning()
     const options = {
       ...(this.opts.properties !== undefined ? { properties: this.opts.properties } : {}),
       ...(this.opts.checkDeadlock !== undefined ? { checkDeadlock: this.opts.checkDeadlock } : {}),
       ...(this.opts.maxDepth !== undefined ? { maxDepth: this.opts.maxDepth } : {}),
     }
-    for (let k = 0; k < this.n; k++) {
+    const start = (k: number): ToWorker => ({
+      kind: 'start',
+      worker: k,
+      source: this.source,
+      options,
+      tables,
+      visited: this.visited.buffer,
+      counts: this.counts,
+      control: this.control,
+      grain: this.opts.grain ?? GRAIN,
+      reverse: this.opts.reverse ?? false,
+    })
+    for (let k = 1; k < this.n; k++) {
       const w = startWorker(import.meta.url, './worker')
       w.on('message', (m: FromWorker) => this.mail.deliver(m))
       w.on('error', (e) => this.mail.fail(e))
       w.on('exit', (code) => this.mail.fail(new Error(`a search worker exited (code ${code})`)))
       this.pool.push(w)
-      const start: ToWorker = {
-        kind: 'start',
-        worker: k,
-        source: this.source,
-        options,
-        tables,
-        visited: this.visited.buffer,
-        counts: this.counts,
-        control: this.control,
-        grain: this.opts.grain ?? GRAIN,
-        reverse: this.opts.reverse ?? false,
-      }
-      w.postMessage(start)
+      w.postMessage(start(k))
     }
+    // messages to and from worker 0 are cloned, as a thread's are: neither side keeps a reference into the other's
+    this.local = new LevelWorker((m) => this.mail.deliver(structuredClone(m)), { model: this.model, poll: () => this.poll() })
+    await this.local.receive(start(0))
     await this.all()
   }
 
   /** The next message of every worker. */
   private all(): Promise<FromWorker[]> {
-    return Promise.all(this.pool.map((_, k) => this.mail.next(k)))
+    return Promise.all(Array.from({ length: this.n }, (_, k) => this.mail.next(k)))
   }
 
+  /**
+   * Sends `m` to every worker: to the threads first, then to worker 0, which answers it in
+   * this thread before this returns (and may wait there for the threads, as in a rehash).
+   */
   private post(m: ToWorker): void {
     for (const w of this.pool) w.postMessage(m)
+    void this.local!.receive(structuredClone(m))
+  }
+
+  /** `watch`, from worker 0's search in this thread (no timer runs while it searches), every 50 ms at most. */
+  private poll(): void {
+    const now = Date.now()
+    if (now - this.lastPoll < 50) return
+    this.lastPoll = now
+    this.watch()
   }
 
   /** Limits, interrupt and memory, polled while the workers run. */
