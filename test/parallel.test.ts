@@ -1,6 +1,7 @@
 /**
  * A parallel search gives one worker's result: verdict, counterexample, distinct states,
- * diameter, on random graphs (with each optional part of a model) and on built-in models.
+ * diameter, and when it holds the coverage (each type's steps and new states), on random
+ * graphs (with each optional part of a model) and on built-in models.
  */
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
@@ -12,7 +13,17 @@ import { resolveParams } from '../src/checker/params.ts'
 import { graphArb } from './graph-model.ts'
 import { buildGraph, type GraphArgs, type Variant } from './parallel-models.ts'
 
+/**
+ * How often each action type fired and reached a new state, when the search ran to its end
+ * (past a violation or a limit, workers may expand a little more than one worker).
+ */
+const coverage = (r: ExploreResult) =>
+  r.verdict === 'holds'
+    ? { coverage: Object.fromEntries(r.stats.coverage.filter((c) => c.fired > 0).map((c) => [c.type, `${c.fired} fired, ${c.distinct} new`])) }
+    : {}
+
 const summary = (r: ExploreResult) => ({
+  ...coverage(r),
   verdict: r.verdict,
   ...(r.verdict === 'violated' ? { property: r.violation.property, kind: r.violation.kind, path: r.violation.path } : {}),
   ...(r.verdict === 'limit' ? { limit: r.limit } : {}),
@@ -119,7 +130,7 @@ describe('a parallel search ends as one worker does', () => {
       )
     }
     const plain = chainOf('invariant')
-    expect(summary(await exploreParallel(buildGraph(plain), graphSource(plain), 2, { maxViewLevel: 10 }))).toEqual({ verdict: 'holds', distinct: 20, diameter: 19 })
+    expect(summary(await exploreParallel(buildGraph(plain), graphSource(plain), 2, { maxViewLevel: 10 }))).toEqual({ coverage: { go: '19 fired, 19 new' }, verdict: 'holds', distinct: 20, diameter: 19 })
   }, 60_000)
 
   test('a model that throws in a worker is one line naming the function, as with one worker', async () => {

@@ -39,8 +39,8 @@ export class Coverage {
     this.firedCounts[i]!++
   }
 
-  fresh(i: number): void {
-    this.freshCounts[i]!++
+  fresh(i: number, n = 1): void {
+    this.freshCounts[i]! += n
   }
 
   report(): ActionCoverage[] {

@@ -231,8 +231,11 @@ export const enum Checked {
 }
 
 export interface VisitedSet {
-  /** Adds the fingerprint reached from state `parent` by its action `action`; `true`: the state is new. */
-  add(a: number, b: number, parent: number, action: number): boolean
+  /**
+   * Adds the fingerprint reached from state `parent` by its action `action`, of type `type`
+   * (the coverage's index; -1 for an initial state); `true`: the state is new.
+   */
+  add(a: number, b: number, parent: number, action: number, type: number): boolean
   readonly bytes: number
 }
 
@@ -357,6 +360,8 @@ export class Search {
   /** The index of `curAction` in the state's actions (-1: none yet), and the new state being checked (-1: none). */
   private curIndex = -1
   private curEntry = -1
+  /** The coverage's index of the type of the action being taken (-1: an initial state). */
+  private curType = -1
   private curState: unknown = undefined
   /** The value being encoded is the view of a state (a model with a view or symmetry). */
   private encodingView = false
@@ -492,6 +497,7 @@ export class Search {
         const ti = coverage.typeIndex(a.type)
         this.curAction = a
         this.curIndex = i
+        this.curType = ti
         this.phase = Phase.Next
         let t: unknown
         if (vectors && recipe) {
@@ -573,7 +579,7 @@ export class Search {
     const obs = this.opts.observer
     const fa = fpA()
     const fb = fpB()
-    if (!this.visited.add(fa, fb, parent, action)) {
+    if (!this.visited.add(fa, fb, parent, action, this.curType)) {
       // a state whose view was seen is still a state: its values must lie in the domain
       if (this.vectors && !stateWords) this.encodeState(t)
       if (obs && a !== undefined) obs.step(parent, a, fa, fb)
@@ -659,6 +665,15 @@ export class Search {
   /** A parallel search worker's share of the statistics. */
   share(): { generated: number; coverage: ActionCoverage[]; cutByDepth: boolean } {
     return { generated: this.generated, coverage: this.coverage.report(), cutByDepth: this.cutByDepth }
+  }
+
+  /**
+   * Adds `n` to the new states counted for the action type of coverage index `type` (a
+   * parallel search's worker, at the end of a level, counts each new state once: by the
+   * step that keeps it).
+   */
+  countFresh(type: number, n: number): void {
+    this.coverage.fresh(type, n)
   }
 
   /** The one line for an error thrown while searching (a model breaking its contract), as `run` gives it. */

@@ -11,8 +11,8 @@ import { Insert, type SharedVisited } from '../shared-visited.ts'
 import { pack, packedBound, unpack } from '../packed.ts'
 import { LoweredList } from './lowered.ts'
 
-/** Words per entry of `NewStates`: lane A, lane B, rank, action, chunk, offset and length (bytes, packed), slot, checks. */
-const STRIDE = 9
+/** Words per entry of `NewStates`: lane A, lane B, rank, action, chunk, offset and length (bytes, packed), slot, checks, type. */
+const STRIDE = 10
 /** Ranks a worker takes at a time, by default. */
 export const GRAIN = 32
 /** Bytes of a chunk of new state vectors, packed (a longer vector gets a chunk of its own). */
@@ -23,8 +23,15 @@ export class WorkerVisited implements VisitedSet {
   level = 0
   lastA = 0
   lastB = 0
+  lastType = -1
   /** The fingerprints whose key this worker lowered in the level. */
   readonly lowered = new LoweredList()
+  /**
+   * Without a view, the lowerings of the level (lane A, lane B, rank, action, type): a
+   * lowering adds no entry (the worker holding the state reads its final key back), but its
+   * step is the one that keeps the state if no smaller key lowers it again (`countFresh`).
+   */
+  readonly lowerings: number[] = []
 
   constructor(
     public table: SharedVisited,
@@ -32,15 +39,18 @@ export class WorkerVisited implements VisitedSet {
     private readonly separate: boolean,
   ) {}
 
-  add(a: number, b: number, parent: number, action: number): boolean {
+  add(a: number, b: number, parent: number, action: number, type: number): boolean {
     // the slot keeps 16 bits of the action index, as the one-worker log does
     if (action > 0xffff) throw new RangeError('more than 65535 enabled actions in one state')
     this.lastA = a
     this.lastB = b
-    const r = this.table.insert(a, b, this.level, parent === NO_PARENT ? 0 : parent, action)
+    this.lastType = type
+    const rank = parent === NO_PARENT ? 0 : parent
+    const r = this.table.insert(a, b, this.level, rank, action)
     if (r === Insert.New) return true
     if (r !== Insert.Lowered) return false
     this.lowered.add(a, b)
+    if (!this.separate) this.lowerings.push(a, b, rank, action, type)
     return this.separate
   }
 
@@ -72,6 +82,7 @@ export class NewStates implements IdLog {
     w[j + 3] = action
     w[j + 4] = -1
     w[j + 7] = this.visited.table.lastSlot
+    w[j + 9] = this.visited.lastType
     return this.size++
   }
 
@@ -119,6 +130,8 @@ export const enum Field {
   Slot,
   /** The outcome of the state's checks, when a view defers acting on them (`Checked`). */
   Checks,
+  /** The coverage's index of the type of the action that reached the state (-1: an initial state). */
+  Type,
 }
 
 export class LevelQueue implements VectorQueue {

@@ -126,6 +126,7 @@ export class LevelWorker {
         r.visited.level = m.level + 1
         r.states.clear()
         r.visited.lowered.clear()
+        r.visited.lowerings.length = 0
         r.queue.startLevel(m.level, m.input)
         r.events = []
         r.errors.clear()
@@ -227,6 +228,20 @@ function reused(scratch: Int32Array[], k: number, n: number): Int32Array {
   return a.subarray(0, n)
 }
 
+/**
+ * Counts, as one worker would, a new state reached by a step of this worker that lowered
+ * another's key (a model without a view): if no smaller key lowered it again, that step is
+ * the one that keeps it. The worker holding the state took its own count back (`finalize`).
+ */
+function countLowerings(r: Running): void {
+  const l = r.visited.lowerings
+  const t = r.visited.table
+  for (let k = 0; k < l.length; k += 5) {
+    const slot = t.find(l[k]!, l[k + 1]!)
+    if (t.rankAt(slot) === l[k + 2]! && t.actionAt(slot) === l[k + 3]!) r.search.countFresh(l[k + 4]!, 1)
+  }
+}
+
 /** The first of the level's violations in key order (an invariant's key: its state's final key). */
 function firstEvent(r: Running, rank: Int32Array, act: Int32Array): Event | undefined {
   let first: Event | undefined
@@ -281,6 +296,8 @@ function finalize(r: Running, lowered: LoweredSet): void {
       const fr = t.rankAt(slot)
       const fa = t.actionAt(slot)
       if (fr !== rank[id] || fa !== act[id]) {
+        // the state is kept by a smaller key's step, which counts it (below, or as an entry of its own)
+        if (s.at(id, Field.Type) >= 0) search.countFresh(s.at(id, Field.Type), -1)
         // with a view, the entry reached by the final key is the one kept (its vector is the state kept)
         if (r.deferred) continue
         rank[id] = fr
@@ -291,6 +308,7 @@ function finalize(r: Running, lowered: LoweredSet): void {
     }
     own[owned++] = id
   }
+  countLowerings(r)
   const kept = inKeyOrder(own.subarray(0, owned), moved, rank, act, (k) => reused(r.scratch, 3, k))
   let event = firstEvent(r, rank, act)
 
