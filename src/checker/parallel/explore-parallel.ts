@@ -1,14 +1,17 @@
 /**
- * Breadth-first search on several worker threads, level by level, over one visited set in
- * shared memory (`shared-visited.ts`); this thread coordinates and keeps the log of ids.
+ * Breadth-first search on several workers, level by level, over one visited set in shared
+ * memory (`shared-visited.ts`); this thread coordinates, keeps the log of ids, and is worker
+ * 0 (`level-worker.ts`); workers 1 and up are threads of their own.
  *
  * The result is one worker's: each new state keeps the first step that reached it in one
  * worker's order (smallest parent rank, then action index), the coordinator merges the
  * workers' lists of new states in that order, so ids, counterexamples (shortest, and the
  * same one), distinct-state counts and verdicts equal a one-worker search's. A violation
  * ends the search at the level it is found in, counted as one worker counts it: the states
- * reached before it in one worker's order. What may differ: `generated` and coverage (the
- * workers expand a little past a violation), and the fingerprints (collisions aside).
+ * reached before it in one worker's order. Coverage counts each new state by the step that
+ * keeps it, as one worker does. What may differ: `generated`, and coverage when a violation
+ * or a limit ends the search (the workers expand a little past it), and the fingerprints
+ * (collisions aside).
  *
  * Not run in parallel (one worker does it, as `explore` does): depth-first search, the
  * `objects` representation, models with measures, and searches with an observer (liveness).
