@@ -146,7 +146,6 @@ class ParallelSearch {
   /** Workers 1 and up, each a thread of its own; worker 0 searches in this thread (`local`). */
   private readonly pool: Worker[] = []
   private local: LevelWorker | undefined
-  private lastPoll = 0
   private readonly mail: Mailbox
   private readonly memoryLimit: number
   private readonly deadline: number
@@ -233,7 +232,7 @@ class ParallelSearch {
       w.postMessage(start(k))
     }
     // messages to and from worker 0 are cloned, as a thread's are: neither side keeps a reference into the other's
-    this.local = new LevelWorker((m) => this.mail.deliver(structuredClone(m)), { model: this.model, poll: () => this.poll() })
+    this.local = new LevelWorker((m) => this.mail.deliver(structuredClone(m)), { model: this.model })
     await this.local.receive(start(0))
     await this.all()
   }
@@ -250,14 +249,6 @@ class ParallelSearch {
   private post(m: ToWorker): void {
     for (const w of this.pool) w.postMessage(m)
     void this.local!.receive(structuredClone(m))
-  }
-
-  /** `watch`, from worker 0's search in this thread (no timer runs while it searches), every 50 ms at most. */
-  private poll(): void {
-    const now = Date.now()
-    if (now - this.lastPoll < 50) return
-    this.lastPoll = now
-    this.watch()
   }
 
   /** Limits, interrupt and memory, polled while the workers run. */

@@ -39,15 +39,24 @@ interface Running {
   /** Arrays of the end of a level, kept from level to level (`reused`). */
   readonly scratch: Int32Array[]
   readonly post: Post
+  /** How long it expands before it yields to its thread's event loop (`SLICE_MS`; a thread of its own never yields). */
+  readonly slice: number
+  /** The search ended while this worker yielded (`dispose`): it stops there. */
+  disposed: boolean
 }
 
 /** How a worker in the coordinator's thread differs from one in a thread of its own. */
 export interface InThread {
   /** The coordinator's model (a worker thread builds its own from the source). */
   readonly model: AnyModel
-  /** Called with the stop test at each of the search's ticks (the coordinator's limits and progress). */
-  readonly poll: () => void
 }
+
+/**
+ * How long a worker in the coordinator's thread expands before it lets the thread's event
+ * loop run (the coordinator's timer for limits and progress, an interrupt's handler), as
+ * `exploreAsync` does.
+ */
+const SLICE_MS = 100
 
 export class LevelWorker {
   private run: Running | undefined
@@ -79,19 +88,9 @@ export class LevelWorker {
         const states = new NewStates(visited)
         const queue = new LevelQueue(m.control, visited, states, m.grain, m.reverse)
         const control = new Int32Array(m.control)
-        const poll = this.inThread?.poll
         const search = new Search(
           model,
-          {
-            ...m.options,
-            memoryLimitBytes: Infinity,
-            interrupted: poll
-              ? () => {
-                  poll()
-                  return Atomics.load(control, Ctl.Stop) !== 0
-                }
-              : () => Atomics.load(control, Ctl.Stop) !== 0,
-          },
+          { ...m.options, memoryLimitBytes: Infinity, interrupted: () => Atomics.load(control, Ctl.Stop) !== 0 },
           {
             visited,
             log: states,
@@ -116,6 +115,8 @@ export class LevelWorker {
           entries: new ReusedBuffer(),
           scratch: [],
           post: this.post,
+          slice: this.inThread ? SLICE_MS : Infinity,
+          disposed: false,
         }
         this.post({ kind: 'ready', worker })
         return
@@ -158,7 +159,10 @@ export class LevelWorker {
 
   /** Drops what the worker holds (a worker in the coordinator's thread, at the end of the search). */
   dispose(): void {
-    this.run?.search.dispose()
+    if (this.run) {
+      this.run.disposed = true
+      this.run.search.dispose()
+    }
     this.run = undefined
   }
 }
@@ -168,18 +172,23 @@ export class LevelWorker {
  * A violation ends the state it is found in, cuts off the ranks after it, and expanding
  * goes on: a rank before it may still be in this worker's hands.
  */
-function expand(r: Running): void {
+async function expand(r: Running): Promise<void> {
   let limit: LimitKind | undefined
-  let found = true
-  while (found && limit === undefined) {
-    found = guard(r, () => {
+  for (;;) {
+    let yielded = false
+    const found = guard(r, () => {
       try {
-        r.search.expand(Infinity)
+        yielded = r.search.expand(Date.now() + r.slice)
       } catch (e) {
         if (e instanceof Stop) limit = e.limit
         else throw e
       }
     })
+    if (limit !== undefined) break
+    if (yielded) {
+      await new Promise<void>((resolve) => setImmediate(resolve))
+      if (r.disposed) return
+    } else if (!found) break
   }
   r.visited.table.flush()
   if (r.queue.paused && limit === undefined) return r.post({ kind: 'paused', worker: r.worker })
