@@ -6,7 +6,7 @@ import type { Action, AnyModel } from '../src/checker/model.ts'
 import { hiding } from '../src/checker/hidden.ts'
 import { graphModel, type Graph } from './graph-model.ts'
 
-export type Variant = 'invariant' | 'deadlock' | 'transition' | 'constraint' | 'view' | 'hidden' | 'viewConstraint' | 'viewThrows' | 'throws' | 'endless'
+export type Variant = 'invariant' | 'deadlock' | 'transition' | 'constraint' | 'view' | 'hidden' | 'viewConstraint' | 'viewThrows' | 'throws' | 'endless' | 'slow'
 
 export interface GraphArgs {
   readonly n: number
@@ -53,6 +53,18 @@ export function buildGraph(a: GraphArgs): AnyModel {
         actions: () => [{ type: 'go' }, { type: 'go' }],
         next: (s: unknown) => ({ ...(s as object), node: (s as S).node + 1 }),
         invariants: {},
+      }
+    case 'slow':
+      // every state but the first takes a tenth of a millisecond to expand: a level that lasts (for interrupts)
+      return {
+        ...base,
+        actions: (s: unknown) => {
+          if ((s as S).node > 0) {
+            const until = performance.now() + 0.1
+            while (performance.now() < until);
+          }
+          return base.actions(s)
+        },
       }
     case 'viewConstraint':
       return { ...buildGraph({ ...a, variant: 'view' }), constraint: (s: unknown) => (s as S).node % 3 !== 1 }

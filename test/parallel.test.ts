@@ -6,6 +6,7 @@
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { explore, type ExploreOptions, type ExploreResult } from '../src/checker/explorer.ts'
+import type { AnyModel } from '../src/checker/model.ts'
 import { builtinModel } from '../src/checker/load.ts'
 import { exploreParallel } from '../src/checker/parallel/explore-parallel.ts'
 import { builtinSource, type ModelSource } from '../src/checker/parallel/source.ts'
@@ -199,5 +200,28 @@ describe('a parallel search ends as one worker does', () => {
     const stopped = await exploreParallel(buildGraph(endless), graphSource(endless), 2, { interrupted: () => ++polls > 20 })
     expect(stopped.verdict === 'limit' && stopped.limit).toBe('interrupted')
     expect(stopped.stats.distinct).toBeGreaterThan(0)
+  }, 60_000)
+
+  test('worker 0, in the coordinating thread, sees an interrupt in the middle of a level', async () => {
+    // one level of 40,000 states, each taking a tenth of a millisecond to expand: about 2 s for
+    // each worker (a search looks at the clock every 1,024 states, about every 0.1 s here)
+    const n = 40_001
+    const edges = Array.from({ length: n }, (_, k) => (k === 0 ? Array.from({ length: n - 1 }, (_, i) => i + 1) : []))
+    const wide: GraphArgs = { n, edges, init: [0], bad: [], terminal: [], variant: 'slow' }
+    const base = buildGraph(wide)
+    let stop = false
+    let expandedHere = 0
+    const slow: AnyModel = {
+      ...base,
+      actions: (s: unknown) => {
+        // the interrupt comes 50 ms into the level, from a timer of this thread
+        if ((s as { node: number }).node > 0 && expandedHere++ === 0) setTimeout(() => (stop = true), 50)
+        return base.actions(s)
+      },
+    }
+    const r = await exploreParallel(slow, graphSource(wide), 2, { checkDeadlock: false, interrupted: () => stop })
+    expect(r.verdict === 'limit' && r.limit).toBe('interrupted')
+    // worker 0 let the timer run: it stopped long before the end of its share of the level (about 20,000)
+    expect(expandedHere).toBeLessThan(10_000)
   }, 60_000)
 })
