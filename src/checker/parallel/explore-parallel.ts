@@ -201,8 +201,9 @@ class ParallelSearch {
   }
 
   /**
-   * Starts the workers: worker 0 in this thread, whose code is already compiled when a
-   * one-worker search ran here first, the others each in a thread of its own.
+   * Starts the workers: worker 0 in this thread, on this thread's model (one thread fewer
+   * to start, and the code a one-worker search ran here is already compiled), the others
+   * each in a thread of its own.
    */
   private async startWorkers(): Promise<void> {
     const tables = coordinatorInterning()
