@@ -253,6 +253,8 @@ describe('rkcheck check --frontier-memory', () => {
     const s = JSON.parse(readFileSync(join(dir, 'spilled.json'), 'utf8'))
     expect(p.stats).toMatchObject({ frontierSpilledBytes: 0, frontierDiskPeakBytes: 0 })
     expect(s.stats.frontierSpilledBytes).toBeGreaterThan(0)
+    // a frontier size asks for the one-worker search, whatever --workers defaults to
+    expect(s.stats.workers).toBe(1)
     expect(s.stats.frontierDiskPeakBytes).toBeGreaterThan(0)
     expect(s.stats.frontierDiskPeakBytes).toBeLessThanOrEqual(s.stats.frontierSpilledBytes)
     for (const k of ['distinct', 'generated', 'diameter', 'coverage']) expect(s.stats[k]).toEqual(p.stats[k])

@@ -52,7 +52,7 @@ function program(setExit: (code: number) => void): Command {
     .option('--max-depth <n>', 'do not expand states deeper than this (verdict limit, exit 3)')
     .option('--time-limit <s>', 'stop after this many seconds (verdict limit, exit 3)')
     .option('--memory-limit <size>', 'stop when resident memory reaches this: 4G, 512M, 50% (default: half of the machine\'s memory; verdict limit, exit 3)')
-    .option('--frontier-memory <size>', 'keep at most this much of the frontier in memory, the rest in a temporary folder: 1G, 256M, 10% (default: a quarter of the memory limit)')
+    .option('--frontier-memory <size>', 'keep at most this much of the frontier in memory, the rest in a temporary folder: 1G, 256M, 10% (default: a quarter of the memory limit); searches on one worker, as a parallel search keeps its frontier in memory')
     .option('--workers <n>', "worker threads of a breadth-first search (default: the machine's cores; DFS, liveness, measures and --representation objects use one)")
     .option('--no-deadlock', 'do not report states without enabled actions')
     .addOption(

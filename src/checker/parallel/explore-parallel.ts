@@ -14,7 +14,8 @@
  * (collisions aside).
  *
  * Not run in parallel (one worker does it, as `explore` does): depth-first search, the
- * `objects` representation, models with measures, and searches with an observer (liveness).
+ * `objects` representation, models with measures, searches with an observer (liveness), and
+ * searches given a frontier size (the frontier of a parallel search stays in memory).
  */
 import type { Worker } from 'node:worker_threads'
 import { Search, statsOf, type ActionCoverage, type ExploreOptions, type ExploreResult, type ExploreStats, type LimitKind, type Violation } from '../explorer.ts'
@@ -31,12 +32,17 @@ import { ReusedBuffer } from './reused-buffer.ts'
 import { mergeLists } from './merge-lists.ts'
 import { LevelWorker } from './level-worker.ts'
 
-/** Whether a search of `model` with `opts` runs on several workers (see the module comment). */
+/**
+ * Whether a search of `model` with `opts` runs on several workers (see the module comment).
+ * A frontier size given (`frontierMemoryBytes`) asks for a frontier that spills to disk,
+ * which only the one-worker search has.
+ */
 export function parallelizable(model: AnyModel, opts: ExploreOptions): boolean {
   return (
     opts.strategy !== 'dfs' &&
     opts.representation !== 'objects' &&
     opts.observer === undefined &&
+    opts.frontierMemoryBytes === undefined &&
     Object.keys(model.measures ?? {}).length === 0
   )
 }
