@@ -239,7 +239,7 @@ class ParallelSearch {
       w.postMessage(start(k))
     }
     // messages to and from worker 0 are cloned, as a thread's are: neither side keeps a reference into the other's
-    this.local = new LevelWorker((m) => this.mail.deliver(structuredClone(m)), { model: this.model })
+    this.local = new LevelWorker((m) => this.mail.deliver(structuredClone(m)), this.model)
     await this.local.receive(start(0))
     await this.all()
   }
@@ -250,8 +250,9 @@ class ParallelSearch {
   }
 
   /**
-   * Sends `m` to every worker: to the threads first, then to worker 0, which answers it in
-   * this thread before this returns (and may wait there for the threads, as in a rehash).
+   * Sends `m` to every worker: to the threads first, then to worker 0, which starts on it in
+   * this thread at once (and may wait there for the threads, as in a rehash) and answers
+   * through the mailbox, as the threads do.
    */
   private post(m: ToWorker): void {
     for (const w of this.pool) w.postMessage(m)

@@ -45,12 +45,6 @@ interface Running {
   disposed: boolean
 }
 
-/** How a worker in the coordinator's thread differs from one in a thread of its own. */
-export interface InThread {
-  /** The coordinator's model (a worker thread builds its own from the source). */
-  readonly model: AnyModel
-}
-
 /**
  * How long a worker in the coordinator's thread expands before it lets the thread's event
  * loop run (the coordinator's timer for limits and progress, an interrupt's handler), as
@@ -64,7 +58,8 @@ export class LevelWorker {
 
   constructor(
     private readonly post: Post,
-    private readonly inThread?: InThread,
+    /** The coordinator's model, when this worker runs in the coordinator's thread (a worker thread builds its own from the source). */
+    private readonly coordinatorModel?: AnyModel,
   ) {}
 
   /** Answers `m`; an error is reported as a message, not thrown. */
@@ -81,8 +76,8 @@ export class LevelWorker {
       case 'start': {
         const worker = (this.worker = m.worker)
         // a worker in the coordinator's thread interns through tables the coordinator made its own
-        if (!this.inThread) shareInterning(m.tables)
-        const model = this.inThread?.model ?? (await modelFromSource(m.source))
+        if (!this.coordinatorModel) shareInterning(m.tables)
+        const model = this.coordinatorModel ?? (await modelFromSource(m.source))
         const deferred = model.view !== undefined || model.symmetry !== undefined
         const visited = new WorkerVisited(new SharedVisited(m.visited, m.counts), deferred)
         const states = new NewStates(visited)
@@ -115,7 +110,7 @@ export class LevelWorker {
           entries: new ReusedBuffer(),
           scratch: [],
           post: this.post,
-          slice: this.inThread ? SLICE_MS : Infinity,
+          slice: this.coordinatorModel ? SLICE_MS : Infinity,
           disposed: false,
         }
         this.post({ kind: 'ready', worker })
