@@ -4,6 +4,11 @@
  * With `workers=N` (N > 1) the search runs on N worker threads (`parallel/`); the run then
  * uses the compiled engine (dist/) when it is current, as `rkcheck` does, so that the
  * workers do not compile TypeScript as they start.
+ * With `pair=1` two one-worker searches of the configuration run at once, one in this
+ * thread and one in a worker thread (`pair-thread.ts`), each over the whole space and each
+ * on its own: the speed two threads of one process reach with nothing shared, the ceiling
+ * of a parallel search on the same machine. Its speed is both searches' states over the time
+ * from their start to the end of the later one.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import type * as Explorer from '../src/checker/explorer.ts'
@@ -14,7 +19,8 @@ import type * as Source from '../src/checker/parallel/source.ts'
 
 const [model, representation, ...rest] = process.argv.slice(2)
 const workers = Number(rest.find((x) => x.startsWith('workers='))?.slice(8) ?? 1)
-const params = rest.filter((x) => !x.startsWith('workers='))
+const pair = rest.includes('pair=1')
+const params = rest.filter((x) => !x.startsWith('workers=') && x !== 'pair=1')
 
 function distIsCurrent(): boolean {
   const root = new URL('..', import.meta.url).pathname
@@ -36,6 +42,10 @@ const { builtinSource } = (await import(`${base}parallel/source.${ext}`)) as typ
 const factory = builtinModel(model!)
 const p = resolveParams(factory, params)
 const m = factory.create(p, new Set())
+if (pair) {
+  process.stdout.write(JSON.stringify(await searchPair()) + '\n')
+  process.exit(0)
+}
 const r =
   workers > 1
     ? await exploreParallel(m, builtinSource(model!, p, []), workers)
@@ -54,3 +64,40 @@ process.stdout.write(
     engine: base.includes('dist') ? 'dist' : 'src',
   }) + '\n',
 )
+
+/** Two one-worker searches at once (`pair=1`), this thread's and a worker thread's. */
+async function searchPair(): Promise<Record<string, unknown>> {
+  const { startWorker } = await import('../src/checker/threads.ts')
+  const w = startWorker(import.meta.url, './pair-thread', { model, params })
+  const other = new Promise<{ started: number; ended: number; distinct: number; verdict: string }>((resolve, reject) => {
+    w.on('message', (msg: unknown) => {
+      if (msg === 'ready') {
+        w.postMessage('go')
+        return
+      }
+      resolve(msg as { started: number; ended: number; distinct: number; verdict: string })
+    })
+    w.on('error', reject)
+  })
+  await new Promise<void>((resolve) => w.once('message', () => resolve()))
+  const started = Date.now()
+  const mine = explore(m)
+  const ended = Date.now()
+  const theirs = await other
+  await w.terminate()
+  const seconds = (Math.max(ended, theirs.ended) - Math.min(started, theirs.started)) / 1000
+  const s = mine.stats
+  return {
+    verdict: mine.verdict === theirs.verdict ? mine.verdict : `${mine.verdict}/${theirs.verdict}`,
+    distinct: s.distinct,
+    generated: s.generated,
+    seconds,
+    statesPerSec: (s.distinct + theirs.distinct) / seconds,
+    bytesPerState: s.bytesPerState,
+    peakBytesPerState: s.peakBytesPerState,
+    peakRssMiB: process.resourceUsage().maxRSS / 2 ** 10,
+    engine: 'src',
+    /** Each search's own seconds. */
+    each: [s.elapsedSec, (theirs.ended - theirs.started) / 1000],
+  }
+}

@@ -2,7 +2,7 @@
  * `npm run bench`: the engine's speed and memory on reference configurations, and SPIN's
  * on the same rules written in Promela (`bench/*.pml`) when `spin` and `gcc` are installed.
  * Each rkcheck run is a fresh process (one core); the table shows the median of the runs.
- *   npm run bench -- [--runs N] [--json FILE] [--only PREFIX]
+ *   npm run bench -- [--runs N] [--json FILE] [--only PREFIX] [--ceiling]
  *
  * Speeds are distinct states per second of search (rkcheck's explorer, SPIN's pan), the
  * process columns the whole process (rkcheck: Node and tsx start-up included; SPIN: the
@@ -10,7 +10,10 @@
  * rkcheck's median speed over SPIN's; rkcheck's and SPIN's runs alternate, so that both
  * meet the same load on a shared machine. Configurations marked `parallel` also run on
  * that many worker threads (alternating with the one-worker runs); their seconds include
- * starting the workers.
+ * starting the workers. With `--ceiling`, each round of those also runs two one-worker
+ * searches at once in two threads of one process (`one.ts pair=1`), each on its own: the
+ * speed the machine gives two threads with nothing shared, against which a parallel
+ * search's speed-up can be read.
  */
 import { execFileSync } from 'node:child_process'
 import { writeFileAtomic } from '../src/checker/files.ts'
@@ -62,6 +65,7 @@ const option = (name: string): string | undefined => (args.includes(name) ? args
 const runs = Number(option('--runs') ?? 5) || 5
 const jsonOut = option('--json')
 const only = option('--only')
+const ceiling = args.includes('--ceiling')
 
 interface Run {
   verdict: string
@@ -95,9 +99,9 @@ const median = (xs: number[]): number => {
 const noSpin = spinMissing()
 if (noSpin !== undefined) process.stderr.write(`SPIN is not run: ${noSpin}\n`)
 
-function rkcheckRun(c: Config, workers = 1): Run {
+function rkcheckRun(c: Config, workers = 1, extra: readonly string[] = []): Run {
   const started = process.hrtime.bigint()
-  const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/one.ts', c.model, c.representation, ...(workers > 1 ? [`workers=${workers}`] : []), ...c.params], {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/one.ts', c.model, c.representation, ...(workers > 1 ? [`workers=${workers}`] : []), ...extra, ...c.params], {
     encoding: 'utf8',
   })
   return { ...(JSON.parse(out) as Omit<Run, 'processSeconds'>), processSeconds: Number(process.hrtime.bigint() - started) / 1e9 }
@@ -118,6 +122,7 @@ const results = CONFIGS.filter((c) => only === undefined || c.name.startsWith(on
   const all: Run[] = []
   const spinRuns: SpinRun[] = []
   const parallelRuns: Run[] = []
+  const pairRuns: Run[] = []
   for (let i = 0; i < n; i++) {
     const r = rkcheckRun(c)
     process.stderr.write(`${c.name}: run ${i + 1}: ${int(r.statesPerSec)} states/s, ${r.seconds.toFixed(2)} s\n`)
@@ -126,6 +131,11 @@ const results = CONFIGS.filter((c) => only === undefined || c.name.startsWith(on
       const p = rkcheckRun(c, c.parallel)
       process.stderr.write(`${c.name}: ${c.parallel} workers, run ${i + 1}: ${int(p.statesPerSec)} states/s, ${p.seconds.toFixed(2)} s (${p.engine})\n`)
       parallelRuns.push(p)
+      if (ceiling) {
+        const q = rkcheckRun(c, 1, ['pair=1'])
+        process.stderr.write(`${c.name}: two one-worker searches at once, run ${i + 1}: ${int(q.statesPerSec)} states/s, ${q.seconds.toFixed(2)} s\n`)
+        pairRuns.push(q)
+      }
     }
     if (verifier === undefined) continue
     const s = runSpin(verifier.pan)
@@ -156,6 +166,17 @@ const results = CONFIGS.filter((c) => only === undefined || c.name.startsWith(on
     peakBytesPerState: median(parallelRuns.map((r) => r.peakBytesPerState)),
     peakRssMiB: median(parallelRuns.map((r) => r.peakRssMiB)),
     bar: PARALLEL_BAR,
+    ...(pairRuns.length > 0
+      ? {
+          /** Two one-worker searches at once (`--ceiling`): their speed over one worker's, the most two threads give here. */
+          ceiling: {
+            statesPerSec: median(pairRuns.map((r) => r.statesPerSec)),
+            speedup: median(pairRuns.map((r) => r.statesPerSec)) / statesPerSec,
+            speedupRange: pairRange(pairRuns, all),
+            sameStates: pairRuns.every((r) => r.distinct === all[0]!.distinct && r.verdict === all[0]!.verdict),
+          },
+        }
+      : {}),
   }
   return {
     config: c.name,
@@ -230,11 +251,27 @@ if (versus.length > 0) {
 const parallelRows = results.filter((r) => r.parallel !== undefined)
 if (parallelRows.length > 0) {
   console.log('Parallel search (breadth-first, worker threads over one shared visited set), against one worker in the same run:')
+  if (ceiling) console.log('(2 searches at once: two one-worker searches in two threads of one process, each over the whole space on its own; their speed over one worker\'s, the most two threads give here)')
   console.log(
     table(
-      ['configuration', 'workers', 'same states', 'states/s 1 worker', 'states/s', 'speed-up', 'pairs min..max', 'bar', 'seconds', 'peak bytes/state', 'peak RSS MiB', 'engine'],
+      [
+        'configuration',
+        'workers',
+        'same states',
+        'states/s 1 worker',
+        'states/s',
+        'speed-up',
+        'pairs min..max',
+        'bar',
+        ...(ceiling ? ['2 searches at once', 'pairs min..max'] : []),
+        'seconds',
+        'peak bytes/state',
+        'peak RSS MiB',
+        'engine',
+      ],
       parallelRows.map((r) => {
         const p = r.parallel!
+        const q = p.ceiling
         return [
           r.config,
           String(p.workers),
@@ -244,6 +281,7 @@ if (parallelRows.length > 0) {
           p.speedup.toFixed(2),
           rangeText(p.speedupRange, 2),
           barText(p.speedup, p.bar),
+          ...(q ? [`${q.speedup.toFixed(2)}${q.sameStates ? '' : ' (states differ)'}`, rangeText(q.speedupRange, 2)] : []),
           p.seconds.toFixed(2),
           p.peakBytesPerState.toFixed(1),
           p.peakRssMiB.toFixed(0),
