@@ -69,22 +69,26 @@ process.stdout.write(
 async function searchPair(): Promise<Record<string, unknown>> {
   const { startWorker } = await import('../src/checker/threads.ts')
   const w = startWorker(import.meta.url, './pair-thread', { model, params })
-  const other = new Promise<{ started: number; ended: number; distinct: number; verdict: string }>((resolve, reject) => {
+  type Theirs = { started: number; ended: number; distinct: number; verdict: string }
+  let ready!: () => void
+  const isReady = new Promise<void>((resolve) => (ready = resolve))
+  const other = new Promise<Theirs>((resolve, reject) => {
     w.on('message', (msg: unknown) => {
-      if (msg === 'ready') {
-        w.postMessage('go')
-        return
-      }
-      resolve(msg as { started: number; ended: number; distinct: number; verdict: string })
+      if (msg !== 'ready') return resolve(msg as Theirs)
+      w.postMessage('go')
+      ready()
     })
     w.on('error', reject)
+    w.on('exit', (code) => reject(new Error(`the second search's thread exited (code ${code})`)))
   })
-  await new Promise<void>((resolve) => w.once('message', () => resolve()))
+  // a thread that fails before it is ready fails the wait too
+  await Promise.race([isReady, other])
   const started = Date.now()
   const mine = explore(m)
   const ended = Date.now()
   const theirs = await other
   await w.terminate()
+  if (theirs.distinct !== mine.stats.distinct) throw new Error(`the two searches found ${mine.stats.distinct} and ${theirs.distinct} states`)
   const seconds = (Math.max(ended, theirs.ended) - Math.min(started, theirs.started)) / 1000
   const s = mine.stats
   return {
