@@ -5,7 +5,7 @@
 import type { Check } from '../checker/model.ts'
 import { deepEqual } from '../checker/equal.ts'
 import { PENDING_PHASES } from '../model/popcorn/lamport-lock.ts'
-import { HEAVY, before, effectivePageQueue, stampedBefore, type QueueEntry } from '../model/popcorn/lamport-queues.ts'
+import { HEAVY, before, effectivePageQueue, type QueueEntry } from '../model/popcorn/lamport-queues.ts'
 import {
   allRequests,
   finished,
@@ -76,19 +76,15 @@ function earlierPending(
 ): Check {
   if (a.type !== 'enter') return true
   const g = s.kernels[a.kernel]!.threads[a.thread]!
-  // in loops, not over `allRequests`: it runs at every grant
-  for (let kernel = 0; kernel < s.kernels.length; kernel++) {
-    const threads = s.kernels[kernel]!.threads
-    for (let thread = 0; thread < threads.length; thread++) {
-      const r = threads[thread]!
-      if (kernel === a.kernel && thread === a.thread) continue
-      if (!PENDING_PHASES.has(r.phase) || !counts(g.res, r.res)) continue
-      if (stampedBefore(r.ts, kernel, g.ts, a.kernel)) {
-        return (
-          `${who(a)} is granted ${resName(g.res)} (ts ${g.ts}) while ${who({ kernel, thread })}'s request for ` +
-          `${resName(r.res)} with the earlier ts ${r.ts} is ${r.phase}`
-        )
-      }
+  const mine = { ts: g.ts, kernel: a.kernel, heavy: false }
+  for (const { kernel, thread, r } of allRequests(s)) {
+    if (kernel === a.kernel && thread === a.thread) continue
+    if (!PENDING_PHASES.has(r.phase) || !counts(g.res, r.res)) continue
+    if (before({ ts: r.ts, kernel, heavy: false }, mine)) {
+      return (
+        `${who(a)} is granted ${resName(g.res)} (ts ${g.ts}) while ${who({ kernel, thread })}'s request for ` +
+        `${resName(r.res)} with the earlier ts ${r.ts} is ${r.phase}`
+      )
     }
   }
   return true
@@ -123,10 +119,9 @@ function ordered(q: readonly QueueEntry[]): boolean {
 
 /** Every queue is in timestamp order (ties by kernel), without duplicates. */
 export function queuesOrdered(s: LamportState): Check {
-  for (let k = 0; k < s.kernels.length; k++) {
-    const queues = s.kernels[k]!.queues
-    if (!ordered(queues.heavy)) return `kernel ${k}: heavy queue out of order`
-    for (const p of queues.pages.keys()) if (!ordered(queues.pages.get(p)!)) return `kernel ${k}: queue of page ${p} out of order`
+  for (const [k, kern] of s.kernels.entries()) {
+    if (!ordered(kern.queues.heavy)) return `kernel ${k}: heavy queue out of order`
+    for (const [p, q] of kern.queues.pages) if (!ordered(q)) return `kernel ${k}: queue of page ${p} out of order`
   }
   return true
 }

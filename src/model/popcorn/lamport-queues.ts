@@ -52,12 +52,7 @@ export function emptyQueues(): ProcessQueues {
 }
 
 export function before(a: QueueEntry, b: QueueEntry): boolean {
-  return stampedBefore(a.ts, a.kernel, b.ts, b.kernel)
-}
-
-/** The queues' order on (timestamp, kernel): earlier timestamp, ties by kernel. */
-export function stampedBefore(ts: number, kernel: number, ts2: number, kernel2: number): boolean {
-  return ts < ts2 || (ts === ts2 && kernel < kernel2)
+  return a.ts < b.ts || (a.ts === b.ts && a.kernel < b.kernel)
 }
 
 function insertOrdered(q: QueueEntry[], e: QueueEntry, o: QueueOptions): void {
