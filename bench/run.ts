@@ -153,6 +153,7 @@ const results = CONFIGS.filter((c) => only === undefined || c.name.startsWith(on
     memoryMiB: median(spinRuns.map((r) => r.memoryMiB)),
   }
   const statesPerSec = median(all.map((r) => r.statesPerSec))
+  const pairSpeed = median(pairRuns.map((r) => r.statesPerSec))
   const parallel = c.parallel !== undefined && {
     workers: c.parallel,
     engine: parallelRuns[0]!.engine,
@@ -170,8 +171,8 @@ const results = CONFIGS.filter((c) => only === undefined || c.name.startsWith(on
       ? {
           /** Two one-worker searches at once (`--ceiling`): their speed over one worker's, the most two threads give here. */
           ceiling: {
-            statesPerSec: median(pairRuns.map((r) => r.statesPerSec)),
-            speedup: median(pairRuns.map((r) => r.statesPerSec)) / statesPerSec,
+            statesPerSec: pairSpeed,
+            speedup: pairSpeed / statesPerSec,
             speedupRange: pairRange(pairRuns, all),
             sameStates: pairRuns.every((r) => r.distinct === all[0]!.distinct && r.verdict === all[0]!.verdict),
           },
