@@ -1,7 +1,7 @@
 import { fc, test } from '@fast-check/vitest'
 import { freeze } from 'immer'
 import { describe, expect } from 'vitest'
-import { fingerprintHex } from '../src/checker/fingerprint.ts'
+import { fingerprintHex, fingerprintWordsHiding, fpA, fpB } from '../src/checker/fingerprint.ts'
 import { valueArb } from './values.ts'
 
 /** A canonical text of a value (sorted keys, sorted Map/Set entries), independent of the hasher. */
@@ -70,4 +70,44 @@ describe('structural fingerprints', () => {
     const changed = freeze({ big, n: 2 }, true)
     expect(fingerprintHex(changed)).not.toBe(fingerprintHex(frozen))
   })
+})
+
+describe('fingerprint of state vectors', () => {
+  const fp = (words: number[], spans: number[] = []): string => {
+    fingerprintWordsHiding(Int32Array.from(words), words.length, Int32Array.from(spans), spans.length / 2)
+    return `${fpA()}:${fpB()}`
+  }
+  const wordsArb = fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), { minLength: 0, maxLength: 40 })
+
+  test.prop([fc.array(wordsArb, { minLength: 2, maxLength: 30 })])('distinct vectors get distinct fingerprints', (vs) => {
+    const seen = new Map(vs.map((v) => [fp(v), v.join(',')]))
+    expect(seen.size).toBe(new Set(vs.map((v) => v.join(','))).size)
+  })
+
+  test.prop([wordsArb.filter((v) => v.length >= 2), fc.nat()])('a word moved by one place counts (words of even and odd rank are hashed apart)', (v, at) => {
+    const i = at % (v.length - 1)
+    fc.pre(v[i] !== v[i + 1])
+    const w = [...v]
+    ;[w[i], w[i + 1]] = [w[i + 1]!, w[i]!]
+    expect(fp(w)).not.toBe(fp(v))
+  })
+
+  test.prop([fc.array(fc.tuple(wordsArb, wordsArb), { minLength: 1, maxLength: 5 }), wordsArb])(
+    'hidden spans of any length leave the fingerprint of the kept words as it is',
+    (parts, tail) => {
+      // kept words, then a hidden span, in turn; once with the spans' words, once without
+      const withHidden: number[] = []
+      const spans: number[] = []
+      const kept: number[] = []
+      for (const [k, h] of parts) {
+        withHidden.push(...k)
+        kept.push(...k)
+        spans.push(withHidden.length, withHidden.length + h.length)
+        withHidden.push(...h)
+      }
+      withHidden.push(...tail)
+      kept.push(...tail)
+      expect(fp(withHidden, spans)).toBe(fp(kept))
+    },
+  )
 })

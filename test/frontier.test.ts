@@ -2,13 +2,15 @@ import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
 import { VectorFrontier } from '../src/checker/frontier.ts'
 
-/** Operations: push an entry of n words (n may exceed a chunk), or take one. */
-const opsArb = fc.array(fc.oneof(fc.record({ push: fc.oneof(fc.integer({ min: 0, max: 40 }), fc.constant(5_000_000)) }), fc.constant({ take: true })), { maxLength: 300 })
+/** Operations: push an entry of n words (n may exceed a chunk of `big` words), or take one. */
+const opsArb = (big: number) =>
+  fc.array(fc.oneof(fc.record({ push: fc.oneof(fc.integer({ min: 0, max: 40 }), fc.constant(big)) }), fc.constant({ take: true })), { maxLength: 300 })
 
 describe('VectorFrontier', () => {
-  for (const lifo of [false, true]) {
-    test.prop([opsArb], { numRuns: 60 })(`behaves as a ${lifo ? 'stack' : 'queue'} of word vectors, across chunks`, (ops) => {
-      const f = new VectorFrontier(lifo)
+  // small chunks: entries cross many chunks, and dropped chunks are reused (with their old words)
+  for (const [lifo, chunkWords] of [[false, undefined], [true, undefined], [false, 16], [true, 16]] as const) {
+    test.prop([opsArb(chunkWords === undefined ? 5_000_000 : 20)], { numRuns: 60 })(`behaves as a ${lifo ? 'stack' : 'queue'} of word vectors, across chunks of ${chunkWords ?? 'default'} words`, (ops) => {
+      const f = new VectorFrontier(lifo, chunkWords === undefined ? {} : { chunkWords })
       const model: { id: number; words: number[] }[] = []
       let nextId = 0
       for (const op of ops) {
@@ -31,6 +33,34 @@ describe('VectorFrontier', () => {
         }
         expect(f.size).toBe(model.length)
       }
+      while (f.take()) model.pop()
+      expect(f.bytes).toBe(0)
     })
   }
+
+  test('a chunk dropped once read is reused for a chunk of its size only, and its old words are never read', () => {
+    const f = new VectorFrontier(false, { chunkWords: 16 })
+    const vec = (id: number, n: number) => Int32Array.from({ length: n }, (_, i) => id * 1000 + i)
+    const expected: [number, number][] = []
+    let id = 0
+    // sizes that alternate between entries that fit a chunk of 16 words and entries that need a chunk of their own
+    for (const n of [1, 40, 2, 30, 40, 1, 3, 40, 40, 1, 25, 2]) {
+      f.push(vec(id, n), n, id, 0)
+      expected.push([id, n])
+      id++
+      if (id % 2 === 0) {
+        const [want, n] = expected.shift()!
+        expect(f.take()).toBe(true)
+        expect(f.id).toBe(want)
+        expect([...f.current.subarray(0, f.currentLength)]).toEqual([...vec(want, n)])
+      }
+    }
+    for (const [want, n] of expected) {
+      expect(f.take()).toBe(true)
+      expect(f.id).toBe(want)
+      expect([...f.current.subarray(0, f.currentLength)]).toEqual([...vec(want, n)])
+    }
+    expect(f.take()).toBe(false)
+    expect(f.bytes).toBe(0)
+  })
 })

@@ -223,28 +223,64 @@ export function fingerprintHidden(w: Int32Array, len: number, h: HiddenWords): v
   for (let k = 0; k < h.m; k++) w[heads[2 * k]!] = saved[k]!
 }
 
+/** One word into lane a of the words' fingerprint (murmur3's round). */
+function roundA(a: number, k: number): number {
+  a = Math.imul(a ^ k, 0xcc9e2d51)
+  return (Math.imul((a << 15) | (a >>> 17), 0x1b873593) + 0xe6546b64) | 0
+}
+
+/** One word into lane b of the words' fingerprint. */
+function roundB(b: number, k: number): number {
+  b = Math.imul(b + k, 0x85ebca6b)
+  return b ^ (b >>> 13)
+}
+
 /**
  * Fingerprints `len` words of a state vector but the `n` spans (start/end pairs, in
  * increasing order) in `spans`: the words of a state's hidden fields (see hidden.ts). With
  * no span, the same as `fingerprintWords`.
+ *
+ * Each lane runs as two chains, the kept words of even rank in one and of odd rank in the
+ * other (rank among the kept words, so that hidden words of any length leave the chains as
+ * they are), mixed together at the end: a chain is a string of dependent multiplies, and two
+ * of them side by side take about half the time of one over every word (160 against 290 ns
+ * a vector of 117 words on this machine).
  */
 export function fingerprintWordsHiding(w: Int32Array, len: number, spans: Int32Array, n: number): void {
   let kept = len
   for (let j = 0; j < n; j++) kept -= spans[2 * j + 1]! - spans[2 * j]!
-  let a = 0x9747b28c ^ kept
-  let b = 0x5bd1e995 + kept
+  let a0 = 0x9747b28c ^ kept
+  let b0 = 0x5bd1e995 + kept
+  let a1 = 0x3c6ef372 ^ kept
+  let b1 = 0xa54ff53a + kept
+  // the next kept word has odd rank
+  let odd = false
   let i = 0
   for (let j = 0; j <= n; j++) {
     const end = j < n ? spans[2 * j]! : len
-    for (; i < end; i++) {
+    if (odd && i < end) {
+      a1 = roundA(a1, w[i]!)
+      b1 = roundB(b1, w[i]!)
+      i++
+      odd = false
+    }
+    for (; i + 1 < end; i += 2) {
       const k = w[i]!
-      a = Math.imul(a ^ k, 0xcc9e2d51)
-      a = (Math.imul((a << 15) | (a >>> 17), 0x1b873593) + 0xe6546b64) | 0
-      b = Math.imul(b + k, 0x85ebca6b)
-      b ^= b >>> 13
+      const m = w[i + 1]!
+      a0 = roundA(a0, k)
+      a1 = roundA(a1, m)
+      b0 = roundB(b0, k)
+      b1 = roundB(b1, m)
+    }
+    if (i < end) {
+      a0 = roundA(a0, w[i]!)
+      b0 = roundB(b0, w[i]!)
+      i++
+      odd = true
     }
     if (j < n) i = spans[2 * j + 1]!
   }
-  outA = fmix(a)
-  outB = fmixB(b ^ a)
+  const a = fmix(a0 ^ fmix(a1 ^ 0x7f4a7c15))
+  outA = a
+  outB = fmixB(b0 ^ fmixB(b1 + 0x2545f491) ^ a)
 }

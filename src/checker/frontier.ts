@@ -126,6 +126,13 @@ export class VectorFrontier implements Frontier {
   private head = 0
   private count = 0
   private resident = 0
+  /**
+   * The words of the last chunk dropped once read, kept for the next chunk: memory the
+   * process has not touched yet costs a page fault a page (about 11 µs a 4 KiB page on this
+   * project's machine, 45 ms a chunk of 16 MiB), so the frontier reuses its chunks rather
+   * than the total of what passes through it. Counted in `resident`.
+   */
+  private spare: Int32Array | undefined = undefined
   private written = 0
   private onDisk = 0
   private peakOnDisk = 0
@@ -237,7 +244,7 @@ export class VectorFrontier implements Frontier {
     const last = this.chunks[this.chunks.length - 1]
     if (last !== undefined) last.fill = this.end
     const capacity = Math.max(this.chunkWords, need)
-    const words = new Int32Array(capacity)
+    const words = this.reuse(capacity)
     this.chunks.push({ words, capacity, fill: 0, disk: undefined })
     this.w = words
     this.wb = bytesOf(words)
@@ -247,12 +254,32 @@ export class VectorFrontier implements Frontier {
       this.rb = this.wb
       this.head = 0
     }
-    this.resident += capacity * 4
     if (this.resident > this.spillBytes) this.spill()
+  }
+
+  /** Words for a chunk of `capacity` words: the spare chunk's if it has that size (counted in `resident` either way). */
+  private reuse(capacity: number): Int32Array {
+    const s = this.spare
+    if (s !== undefined && s.length === capacity) {
+      this.spare = undefined
+      return s
+    }
+    this.resident += capacity * 4
+    return new Int32Array(capacity)
+  }
+
+  /** A chunk's words are no longer needed: kept as the spare if there is none. */
+  private release(words: Int32Array | undefined, capacity: number): void {
+    if (words !== undefined && this.spare === undefined) this.spare = words
+    else this.resident -= capacity * 4
   }
 
   /** Writes chunks out until the resident ones fit under `spillBytes` (or none is left to write). */
   private spill(): void {
+    if (this.spare !== undefined) {
+      this.resident -= this.spare.length * 4
+      this.spare = undefined
+    }
     const last = this.chunks.length - 1
     if (this.lifo) {
       for (let i = 0; i < last && this.resident > this.spillBytes; i++) this.writeOut(this.chunks[i]!)
@@ -279,18 +306,18 @@ export class VectorFrontier implements Frontier {
 
   private readIn(c: Chunk): Int32Array {
     if (c.words !== undefined) return c.words
-    const words = new Int32Array(c.capacity)
+    const words = this.reuse(c.capacity)
     this.folder.read(c.disk!.file, words, c.fill)
     this.onDisk -= c.disk!.bytes
     c.words = words
     c.disk = undefined
-    this.resident += c.capacity * 4
     return words
   }
 
   /** FIFO: the first chunk has been read; the next one is read from now on. */
   private dropFirst(): void {
-    this.resident -= this.chunks.shift()!.capacity * 4
+    const c = this.chunks.shift()!
+    this.release(c.words, c.capacity)
     this.r = this.readIn(this.chunks[0]!)
     this.rb = bytesOf(this.r)
     this.head = 0
@@ -298,7 +325,8 @@ export class VectorFrontier implements Frontier {
 
   /** Stack: the top chunk is empty; the one below is the top from now on. */
   private dropTop(): void {
-    this.resident -= this.chunks.pop()!.capacity * 4
+    const c = this.chunks.pop()!
+    this.release(c.words, c.capacity)
     const top = this.chunks[this.chunks.length - 1]!
     this.w = this.readIn(top)
     this.wb = bytesOf(this.w)
@@ -310,6 +338,7 @@ export class VectorFrontier implements Frontier {
     this.w = this.r = EMPTY
     this.wb = this.rb = EMPTY_BYTES
     this.end = this.head = 0
+    this.spare = undefined
     this.resident = 0
   }
 }
