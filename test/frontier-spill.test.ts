@@ -122,11 +122,12 @@ describe('VectorFrontier spilling to disk', () => {
     expect(readdirSync(where)).toEqual([])
   })
 
-  test('chunk sizes follow the threshold, from 1 KiB to the default 16 MiB', () => {
+  test('chunk sizes follow the threshold, from 1 KiB to the default 1 MiB', () => {
     expect(chunkWordsFor(0)).toBe(256)
     expect(chunkWordsFor(2 ** 20)).toBe(2 ** 16)
-    expect(chunkWordsFor(2 ** 26)).toBe(2 ** 22)
-    expect(chunkWordsFor(2 ** 34)).toBe(2 ** 22)
+    expect(chunkWordsFor(2 ** 22)).toBe(2 ** 18)
+    expect(chunkWordsFor(2 ** 26)).toBe(2 ** 18)
+    expect(chunkWordsFor(2 ** 34)).toBe(2 ** 18)
   })
 })
 
@@ -202,9 +203,9 @@ describe('explore with a frontier that spills to disk', () => {
     const frontierPlain = (plain.stats.peakBytesPerState - plain.stats.bytesPerState) * plain.stats.distinct
     const frontierSpilled = (r.stats.peakBytesPerState - r.stats.bytesPerState) * r.stats.distinct
     expect(r.stats.frontierDiskPeakBytes).toBeGreaterThan(0)
-    // a spilling frontier holds a few chunks of 1 KiB; a plain one a chunk of 16 MiB
+    // a spilling frontier holds a few chunks of 1 KiB; a plain one a chunk of 1 MiB
     expect(frontierSpilled).toBeLessThan(16 * 1024)
-    expect(frontierPlain).toBeGreaterThanOrEqual(4 * 2 ** 22)
+    expect(frontierPlain).toBeGreaterThanOrEqual(4 * 2 ** 18)
   })
 
   test('its folder exists while chunks wait on disk, and is gone after a time limit', () => {

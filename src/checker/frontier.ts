@@ -71,7 +71,7 @@ interface Chunk {
 }
 
 export interface VectorFrontierOptions {
-  /** Words per chunk (default 2^22, 16 MiB). */
+  /** Words per chunk (default 2^18, 1 MiB). */
   readonly chunkWords?: number
   /** Resident bytes past which full chunks are written to disk (default: never). */
   readonly spillBytes?: number
@@ -79,12 +79,18 @@ export interface VectorFrontierOptions {
   readonly spillParent?: string
 }
 
-export const DEFAULT_CHUNK_WORDS = 1 << 22
+/**
+ * 1 MiB: the frontier holds at most a chunk it has not filled yet and the spare chunk beyond its
+ * entries, so small chunks keep its peak close to what it holds (chunks of 16 MiB took
+ * `lamport`'s peak with 3 kernels and 2 pages from 38 to 154 bytes a state, the reference's
+ * from 27 to 35), and the pages it touches close to the width of the search.
+ */
+export const DEFAULT_CHUNK_WORDS = 1 << 18
 const MIN_CHUNK_WORDS = 1 << 8
 
 /**
- * Chunks of about a quarter of a spill threshold (1 KiB to 16 MiB): a few chunks fit under
- * it, so that most of it stays in use. Any threshold of 64 MiB or more gets the default.
+ * Chunks of about a quarter of a spill threshold (1 KiB to 1 MiB): a few chunks fit under
+ * it, so that most of it stays in use. Any threshold of 4 MiB or more gets the default.
  */
 export function chunkWordsFor(spillBytes: number): number {
   return Math.min(DEFAULT_CHUNK_WORDS, Math.max(MIN_CHUNK_WORDS, Math.floor(spillBytes / 16)))
@@ -129,7 +135,7 @@ export class VectorFrontier implements Frontier {
   /**
    * The words of the last chunk dropped once read, kept for the next chunk: memory the
    * process has not touched yet costs a page fault a page (about 11 µs a 4 KiB page on this
-   * project's machine, 45 ms a chunk of 16 MiB), so the frontier reuses its chunks rather
+   * project's machine, 45 ms for 16 MiB), so the frontier reuses its chunks rather
    * than the total of what passes through it. Counted in `resident`.
    */
   private spare: Int32Array | undefined = undefined
