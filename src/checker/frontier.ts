@@ -263,15 +263,26 @@ export class VectorFrontier implements Frontier {
     if (this.resident > this.spillBytes) this.spill()
   }
 
-  /** Words for a chunk of `capacity` words: the spare chunk's if it has that size (counted in `resident` either way). */
+  /**
+   * Words for a chunk of `capacity` words: the spare chunk's if it has that size, else fresh
+   * ones (a spare of another size, such as an entry's own oversized chunk, is let go rather
+   * than held on to).
+   */
   private reuse(capacity: number): Int32Array {
     const s = this.spare
     if (s !== undefined && s.length === capacity) {
       this.spare = undefined
       return s
     }
+    this.dropSpare()
     this.resident += capacity * 4
     return new Int32Array(capacity)
+  }
+
+  private dropSpare(): void {
+    if (this.spare === undefined) return
+    this.resident -= this.spare.length * 4
+    this.spare = undefined
   }
 
   /** A chunk's words are no longer needed: kept as the spare if there is none. */
@@ -282,10 +293,7 @@ export class VectorFrontier implements Frontier {
 
   /** Writes chunks out until the resident ones fit under `spillBytes` (or none is left to write). */
   private spill(): void {
-    if (this.spare !== undefined) {
-      this.resident -= this.spare.length * 4
-      this.spare = undefined
-    }
+    this.dropSpare()
     const last = this.chunks.length - 1
     if (this.lifo) {
       for (let i = 0; i < last && this.resident > this.spillBytes; i++) this.writeOut(this.chunks[i]!)
