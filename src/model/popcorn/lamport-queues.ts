@@ -58,7 +58,9 @@ export function before(a: QueueEntry, b: QueueEntry): boolean {
 function insertOrdered(q: QueueEntry[], e: QueueEntry, o: QueueOptions): void {
   let i = q.length
   if (o.ordered) while (i > 0 && before(e, q[i - 1]!)) i--
-  q.splice(i, 0, { heavy: e.heavy, kernel: e.kernel, ts: e.ts })
+  const entry = { heavy: e.heavy, kernel: e.kernel, ts: e.ts }
+  if (i === q.length) q.push(entry)
+  else q.splice(i, 0, entry)
 }
 
 function removeEntry(q: QueueEntry[], ts: number, kernel: number): void {

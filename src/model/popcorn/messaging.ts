@@ -60,8 +60,11 @@ export function deliverable<M extends { readonly kind: string }>(m: Messaging<M>
 /** Removes the delivered message from its channel and returns it (a plain copy). */
 export function take<M extends { readonly kind: string }>(d: Draft<Messaging<M>>, del: Delivery): M {
   const ch = d.channels[del.from * d.kernels + del.to] as M[]
-  const [msg] = ch.splice(del.index, 1)
+  const msg = ch[del.index]
   if (msg === undefined) throw new Error(`no message ${del.index} from kernel ${del.from} to kernel ${del.to}`)
+  // the head by `shift`: `splice` makes an array of what it removes, at every delivery
+  if (del.index === 0) ch.shift()
+  else ch.splice(del.index, 1)
   return { ...msg }
 }
 
