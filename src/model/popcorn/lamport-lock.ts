@@ -381,6 +381,8 @@ function ownRequestFirst<R>(r: LockRequest<R>, self: number, from: number, ts: n
 function releaseAcks<S, R, M extends { readonly kind: string }>(site: LockSite<S, R, M>, d: Draft<S>, k: number, j: number): void {
   const lk = site.lockKernel(d, k)
   const held = lk.heldAcks as HeldAck<R>[]
+  // nothing held (always so without deferAcks): no arrays made, at every REQUEST broadcast
+  if (held.length === 0) return
   for (const h of held.filter((x) => x.to === j)) send(site.net(d), k, j, message(site, d, k, { kind: 'ACK', res: h.res, ts: h.ts }))
   lk.heldAcks = held.filter((x) => x.to !== j) as Draft<HeldAck<R>>[]
 }

@@ -64,8 +64,14 @@ function insertOrdered(q: QueueEntry[], e: QueueEntry, o: QueueOptions): void {
 }
 
 function removeEntry(q: QueueEntry[], ts: number, kernel: number): void {
-  const i = q.findIndex((e) => e.ts === ts && e.kernel === kernel)
-  if (i >= 0) q.splice(i, 1)
+  for (let i = 0; i < q.length; i++) {
+    const e = q[i]!
+    if (e.ts === ts && e.kernel === kernel) {
+      if (i === 0) q.shift()
+      else q.splice(i, 1)
+      return
+    }
+  }
 }
 
 /** The page's queue, created (with copies of the heavy entries) when it does not exist. */
@@ -105,7 +111,16 @@ export function dequeue(d: Draft<ProcessQueues>, res: number, ts: number, kernel
 
 function collect(d: Draft<ProcessQueues>, o: QueueOptions): void {
   if (!o.collect) return
-  for (const [p, q] of [...d.pages]) if (!q.some((e) => !e.heavy || o.gcCountsHeavyCopies)) d.pages.delete(p)
+  // the pages to drop are found first, then dropped: no Map is edited while it is walked
+  let dead: number[] | undefined
+  for (const [p, q] of d.pages) if (!holdsRequest(q, o)) (dead ??= []).push(p)
+  if (dead !== undefined) for (const p of dead) d.pages.delete(p)
+}
+
+/** Does a page queue hold a REQUEST entry (a heavy copy counts with `gcCountsHeavyCopies`)? */
+function holdsRequest(q: readonly QueueEntry[], o: QueueOptions): boolean {
+  for (let i = 0; i < q.length; i++) if (!q[i]!.heavy || o.gcCountsHeavyCopies) return true
+  return false
 }
 
 function heads(q: readonly QueueEntry[] | undefined, ts: number, kernel: number): boolean {
