@@ -119,9 +119,11 @@ function ordered(q: readonly QueueEntry[]): boolean {
 
 /** Every queue is in timestamp order (ties by kernel), without duplicates. */
 export function queuesOrdered(s: LamportState): Check {
-  for (const [k, kern] of s.kernels.entries()) {
-    if (!ordered(kern.queues.heavy)) return `kernel ${k}: heavy queue out of order`
-    for (const [p, q] of kern.queues.pages) if (!ordered(q)) return `kernel ${k}: queue of page ${p} out of order`
+  // indices and keys, not entries: an array made for each kernel and page, at every state
+  for (let k = 0; k < s.kernels.length; k++) {
+    const { heavy, pages } = s.kernels[k]!.queues
+    if (!ordered(heavy)) return `kernel ${k}: heavy queue out of order`
+    for (const p of pages.keys()) if (!ordered(pages.get(p)!)) return `kernel ${k}: queue of page ${p} out of order`
   }
   return true
 }
