@@ -174,10 +174,21 @@ export function allRequests(s: LamportState): { kernel: number; thread: number; 
   return s.kernels.flatMap((k, kernel) => k.threads.map((r, thread) => ({ kernel, thread, r })))
 }
 
-/** Does every thread's request satisfy `ok`? (No allocation: it runs at every state.) */
+/**
+ * Does some thread's request satisfy `f` (given where the thread runs)? In loops, with no
+ * list made: the properties ask at every state or grant.
+ */
+export function someRequest(s: LamportState, f: (r: Requester, kernel: number, thread: number) => boolean): boolean {
+  for (let kernel = 0; kernel < s.kernels.length; kernel++) {
+    const threads = s.kernels[kernel]!.threads
+    for (let thread = 0; thread < threads.length; thread++) if (f(threads[thread]!, kernel, thread)) return true
+  }
+  return false
+}
+
+/** Does every thread's request satisfy `ok`? */
 function everyRequest(s: LamportState, ok: (r: Requester) => boolean): boolean {
-  for (const k of s.kernels) for (const r of k.threads) if (!ok(r)) return false
-  return true
+  return !someRequest(s, (r) => !ok(r))
 }
 
 const notMidBroadcast = (r: Requester): boolean => r.phase !== 'requesting' && r.phase !== 'releasing'

@@ -9,6 +9,7 @@ import { HEAVY, before, effectivePageQueue, type QueueEntry } from '../model/pop
 import {
   allRequests,
   finished,
+  someRequest,
   quiescent,
   resName,
   threadName,
@@ -41,8 +42,9 @@ function holders(s: LamportState): Holder[] {
 
 /** At most one thread (of any kernel) holds the lock of a page. */
 export function pageMutualExclusion(s: LamportState): Check {
-  const h = holders(s).filter((x) => x.res !== HEAVY)
+  const h = holders(s)
   for (let i = 0; i < h.length; i++) {
+    if (h[i]!.res === HEAVY) continue
     for (let j = i + 1; j < h.length; j++) {
       if (h[i]!.res === h[j]!.res) return `${who(h[i]!)} and ${who(h[j]!)} both hold ${resName(h[i]!.res)}`
     }
@@ -77,17 +79,17 @@ function earlierPending(
   if (a.type !== 'enter') return true
   const g = s.kernels[a.kernel]!.threads[a.thread]!
   const mine = { ts: g.ts, kernel: a.kernel, heavy: false }
-  for (const { kernel, thread, r } of allRequests(s)) {
-    if (kernel === a.kernel && thread === a.thread) continue
-    if (!PENDING_PHASES.has(r.phase) || !counts(g.res, r.res)) continue
-    if (before({ ts: r.ts, kernel, heavy: false }, mine)) {
-      return (
-        `${who(a)} is granted ${resName(g.res)} (ts ${g.ts}) while ${who({ kernel, thread })}'s request for ` +
-        `${resName(r.res)} with the earlier ts ${r.ts} is ${r.phase}`
-      )
-    }
-  }
-  return true
+  let found: Check = true
+  someRequest(s, (r, kernel, thread) => {
+    if (kernel === a.kernel && thread === a.thread) return false
+    if (!PENDING_PHASES.has(r.phase) || !counts(g.res, r.res)) return false
+    if (!before({ ts: r.ts, kernel, heavy: false }, mine)) return false
+    found =
+      `${who(a)} is granted ${resName(g.res)} (ts ${g.ts}) while ${who({ kernel, thread })}'s request for ` +
+      `${resName(r.res)} with the earlier ts ${r.ts} is ${r.phase}`
+    return true
+  })
+  return found
 }
 
 /**
