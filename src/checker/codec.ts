@@ -120,6 +120,7 @@ function internalized(s: string): string {
 const strings = new Interner<string>(internalized)
 const strs = strings.items
 const internString = (s: string): number => strings.id(s, s)
+const stringOf = (id: number): string => (strs[id] ?? strings.item(id))!
 
 const shapes = new Interner<readonly string[]>((k) => (k === '' ? [] : k.split('\u0000').map(internalized)))
 const shapeKeys = shapes.items
@@ -254,7 +255,7 @@ function decodeGeneric(): unknown {
     case TAG_INT:
       return payload
     case TAG_STR:
-      return strs[payload] ?? strings.item(payload)
+      return stringOf(payload)
     case TAG_ATOM:
       switch (payload) {
         case 0:
@@ -532,8 +533,11 @@ export function compileCodec(samples: readonly unknown[], hidden: readonly (read
         const cases = s.values
           .map((x) => `v === ${JSON.stringify(x)} ? ${(internString(x) << 3) | TAG_STR} : `)
           .join('')
+        // a string outside the enumeration (the first states may not show them all) is
+        // interned here, as the generic encoder would write it, without going through it
         encFns.push(
-          `function ${name}(v) { const w = ${cases}-1; if (w === -1) { G(v); return } if (P.pos === P.buf.length) grow(); P.buf[P.pos++] = w }`,
+          `function ${name}(v) { let w = ${cases}-1; if (w === -1) { if (typeof v !== 'string') { G(v); return } w = (S(v) << 3) | ${TAG_STR} } ` +
+            `if (P.pos === P.buf.length) grow(); P.buf[P.pos++] = w }`,
         )
         break
       }
@@ -611,7 +615,7 @@ export function compileCodec(samples: readonly unknown[], hidden: readonly (read
       case 'enum': {
         // the enumeration's strings as literals (internalized), compared by word
         const cases = s.values.map((x) => `if (w === ${(internString(x) << 3) | TAG_STR}) { R.rp++; return ${JSON.stringify(x)} }`).join(' ')
-        decFns.push(`function ${name}() { const w = R.rd[R.rp]; ${cases} return D() }`)
+        decFns.push(`function ${name}() { const w = R.rd[R.rp]; ${cases} if ((w & 7) === ${TAG_STR}) { R.rp++; return T(w >> 3) } return D() }`)
         break
       }
       case 'int':
@@ -652,6 +656,8 @@ export function compileCodec(samples: readonly unknown[], hidden: readonly (read
     'D',
     'grow',
     'H',
+    'S',
+    'T',
     `${encFns.join('\n')}\n${decFns.join('\n')}\nreturn { enc: ${enc}, dec: ${dec} }`,
   ) as (
     w: typeof W,
@@ -660,8 +666,10 @@ export function compileCodec(samples: readonly unknown[], hidden: readonly (read
     d: typeof decodeGeneric,
     grow: () => void,
     h: typeof H,
+    s: typeof internString,
+    t: typeof stringOf,
   ) => { enc: (v: unknown) => void; dec: () => unknown }
-  const compiled = make(W, R, encodeGeneric, decodeGeneric, grow, H)
+  const compiled = make(W, R, encodeGeneric, decodeGeneric, grow, H, internString, stringOf)
   return {
     encode(v) {
       W.pos = 0
