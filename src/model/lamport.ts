@@ -75,7 +75,7 @@ import {
   type LockSite,
   type LockStep,
 } from './popcorn/lamport-lock.ts'
-import { deliverable, drained, emptyMessaging, take, type Messaging } from './popcorn/messaging.ts'
+import { drained, emptyMessaging, forEachDeliverable, take, type Messaging } from './popcorn/messaging.ts'
 
 export type LamportMsgKind = LockMsgKind
 export const LAMPORT_MSG_KINDS = LOCK_MSG_KINDS
@@ -256,10 +256,10 @@ export function lamportRules(p: LamportParams, mutations: ReadonlySet<string>): 
           else out.push({ type: step.step, kernel, thread })
         }
       }
-      for (const del of deliverable(s.net, c.unordered)) {
-        const m = s.net.channels[del.from * K + del.to]![del.index]!
-        if (mayHandle(c.lock, s.kernels[del.to]!, m)) out.push({ type: 'deliver', from: del.from, to: del.to, index: del.index, kind: m.kind, res: m.res, ts: m.ts })
-      }
+      forEachDeliverable(s.net, c.unordered, (from, to, index) => {
+        const m = s.net.channels[from * K + to]![index]!
+        if (mayHandle(c.lock, s.kernels[to]!, m)) out.push({ type: 'deliver', from, to, index, kind: m.kind, res: m.res, ts: m.ts })
+      })
       return out
     },
     // a switch, not ts-pattern: `next` runs at every transition (README, "How the engine works")

@@ -192,6 +192,16 @@ export type LockStep =
   | { readonly step: 'enter' }
   | { readonly step: 'release' }
 
+/** The steps without arguments, made once (`lockStep` runs for every thread at every state). */
+const STEP = {
+  stamp: { step: 'stamp' },
+  publish: { step: 'publish' },
+  enqueue: { step: 'enqueue' },
+  unlock: { step: 'unlock' },
+  enter: { step: 'enter' },
+  release: { step: 'release' },
+} as const satisfies Record<string, LockStep>
+
 /**
  * The lock step `r` (a thread of `kernel`) may take now, given the queues of its resource's
  * process on that kernel; undefined when idle (start with `startRequest`) or blocked.
@@ -210,22 +220,20 @@ export function lockStep<R>(
 ): LockStep | undefined {
   switch (r.phase) {
     case 'locked':
-      return { step: 'stamp' }
+      return STEP.stamp
     case 'fetched':
-      return { step: 'publish' }
+      return STEP.publish
     case 'stamped':
-      return { step: 'enqueue' }
+      return STEP.enqueue
     case 'requesting':
     case 'releasing':
       return { step: 'send', to: r.nextTo, kind: r.phase === 'requesting' ? 'REQUEST' : 'RELEASE' }
     case 'sent':
-      return { step: 'unlock' }
+      return STEP.unlock
     case 'waiting':
-      return (!o.waitForAcks || r.acks === allAcks(K, kernel)) && atHead(queues, resource, r.ts, kernel)
-        ? { step: 'enter' }
-        : undefined
+      return (!o.waitForAcks || r.acks === allAcks(K, kernel)) && atHead(queues, resource, r.ts, kernel) ? STEP.enter : undefined
     case 'holding':
-      return { step: 'release' }
+      return STEP.release
     case 'idle':
       return undefined
   }

@@ -47,14 +47,23 @@ export interface Delivery {
 /** The messages a handler may take next, in a deterministic order. */
 export function deliverable<M extends { readonly kind: string }>(m: Messaging<M>, unordered: boolean): Delivery[] {
   const out: Delivery[] = []
+  forEachDeliverable(m, unordered, (from, to, index) => out.push({ from, to, index }))
+  return out
+}
+
+/** `deliverable`'s messages, in its order, each handed to `f` (no list made: `actions` runs at every state). */
+export function forEachDeliverable<M extends { readonly kind: string }>(
+  m: Messaging<M>,
+  unordered: boolean,
+  f: (from: number, to: number, index: number) => void,
+): void {
   for (let to = 0; to < m.kernels; to++) {
     for (let from = 0; from < m.kernels; from++) {
       const ch = m.channels[from * m.kernels + to]!
       const n = unordered ? ch.length : Math.min(ch.length, 1)
-      for (let index = 0; index < n; index++) out.push({ from, to, index })
+      for (let index = 0; index < n; index++) f(from, to, index)
     }
   }
-  return out
 }
 
 /** Removes the delivered message from its channel and returns it (a plain copy). */
