@@ -9,9 +9,9 @@ import { HEAVY, before, effectivePageQueue, type QueueEntry } from '../model/pop
 import {
   allRequests,
   finished,
-  someRequest,
   quiescent,
   resName,
+  someRequest,
   threadName,
   type LamportAction,
   type LamportConfig,
