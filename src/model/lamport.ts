@@ -171,7 +171,12 @@ export function lamportConfig(p: LamportParams, mutations: ReadonlySet<string>):
 
 /** Every thread's request, with where it runs. */
 export function allRequests(s: LamportState): { kernel: number; thread: number; r: Requester }[] {
-  return s.kernels.flatMap((k, kernel) => k.threads.map((r, thread) => ({ kernel, thread, r })))
+  const out: { kernel: number; thread: number; r: Requester }[] = []
+  someRequest(s, (r, kernel, thread) => {
+    out.push({ kernel, thread, r })
+    return false
+  })
+  return out
 }
 
 /**

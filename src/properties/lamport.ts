@@ -30,13 +30,13 @@ interface Holder {
   readonly res: number
 }
 
-/** The threads holding a lock (in loops, not flatMap: it runs at every state). */
+/** The threads holding a lock (it runs at every state: `someRequest`'s loops, no flatMap). */
 function holders(s: LamportState): Holder[] {
   const out: Holder[] = []
-  for (let kernel = 0; kernel < s.kernels.length; kernel++) {
-    const ts = s.kernels[kernel]!.threads
-    for (let thread = 0; thread < ts.length; thread++) if (ts[thread]!.phase === 'holding') out.push({ kernel, thread, res: ts[thread]!.res })
-  }
+  someRequest(s, (r, kernel, thread) => {
+    if (r.phase === 'holding') out.push({ kernel, thread, res: r.res })
+    return false
+  })
   return out
 }
 
