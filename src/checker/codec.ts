@@ -494,13 +494,64 @@ export function encodedBuffer(): Int32Array {
 }
 
 /**
+ * The source of one decoder function, `decode`, for values of shape `s`: the read position
+ * is a local (one function, not one a shape: a position kept in `R` was loaded and stored at
+ * every word); a word off the shape hands that value to the generic decoder, `D`.
+ */
+function decoderSource(s: Shape): string {
+  let k = 0
+  const generic = (t: string): string => `{ R.rp = p; ${t} = D(); p = R.rp }`
+  /** Statements that decode one value of shape `s` into the variable `t`. */
+  function decodeInto(s: Shape, t: string): string {
+    switch (s.kind) {
+      case 'any':
+        return generic(t)
+      case 'bool':
+        return `w = rd[p]; if (w === ${W_TRUE}) { p++; ${t} = true } else if (w === ${W_FALSE}) { p++; ${t} = false } else ${generic(t)}`
+      case 'int':
+        return `w = rd[p]; if ((w & 7) === ${TAG_INT}) { p++; ${t} = w >> 3 } else ${generic(t)}`
+      case 'enum': {
+        // the enumeration's strings as literals (internalized), compared by word
+        const cases = s.values
+          .map((x) => `if (w === ${(internString(x) << 3) | TAG_STR}) { p++; ${t} = ${JSON.stringify(x)} } else `)
+          .join('')
+        return `w = rd[p]; ${cases}if ((w & 7) === ${TAG_STR}) { p++; ${t} = T(w >> 3) } else ${generic(t)}`
+      }
+      case 'array': {
+        const i = k++
+        return (
+          `w = rd[p]; if ((w & 7) !== ${TAG_ARR}) ${generic(t)} else { p++; const n${i} = w >> 3; const a${i} = new Array(n${i}); ` +
+          `for (let i${i} = 0; i${i} < n${i}; i${i}++) { let x${i}; ${decodeInto(s.elem, `x${i}`)} a${i}[i${i}] = x${i} } ${t} = a${i} }`
+        )
+      }
+      case 'intMap': {
+        const i = k++
+        return (
+          `w = rd[p]; if ((w & 7) !== ${TAG_MAP}) ${generic(t)} else { p++; const n${i} = w >> 3; const m${i} = new Map(); ` +
+          `for (let i${i} = 0; i${i} < n${i}; i${i}++) { let k${i}; w = rd[p]; if ((w & 7) === ${TAG_INT}) { p++; k${i} = w >> 3 } else ${generic(`k${i}`)} ` +
+          `let x${i}; ${decodeInto(s.value, `x${i}`)} m${i}.set(k${i}, x${i}) } ${t} = m${i} }`
+        )
+      }
+      case 'record': {
+        const i = k++
+        const word = (internShape(s.keys) << 3) | TAG_REC
+        const vars = s.keys.map((_, j) => `r${i}_${j}`)
+        const fields = s.fields.map((f, j) => decodeInto(f, vars[j]!)).join(' ')
+        const literal = s.keys.map((key, j) => `${JSON.stringify(key)}: ${vars[j]}`).join(', ')
+        return `if (rd[p] !== ${word}) ${generic(t)} else { p++; ${vars.length > 0 ? `let ${vars.join(', ')}; ` : ''}${fields} ${t} = { ${literal} } }`
+      }
+    }
+  }
+  return `function decode() { const rd = R.rd; let p = R.rp; let w; let v; ${decodeInto(s, 'v')} R.rp = p; return v }`
+}
+
+/**
  * A codec compiled for the shapes of `samples` (usually the initial states), noting where
  * it writes the fields at `hidden` (paths of record keys from the root, see hidden.ts).
  */
 export function compileCodec(samples: readonly unknown[], hidden: readonly (readonly string[])[] = []): Codec {
   const shape = inferShape(samples)
   const encFns: string[] = []
-  const decFns: string[] = []
   let n = 0
   /**
    * The one hidden field as the compiled encoders wrote it: its start and end (`at`), its
@@ -601,54 +652,7 @@ export function compileCodec(samples: readonly unknown[], hidden: readonly (read
     return name
   }
 
-  function decoderFor(s: Shape): string {
-    const name = `d${n++}`
-    switch (s.kind) {
-      case 'any':
-        decFns.push(`function ${name}() { return D() }`)
-        break
-      case 'bool':
-        decFns.push(
-          `function ${name}() { const w = R.rd[R.rp]; if (w === ${W_TRUE}) { R.rp++; return true } if (w === ${W_FALSE}) { R.rp++; return false } return D() }`,
-        )
-        break
-      case 'enum': {
-        // the enumeration's strings as literals (internalized), compared by word
-        const cases = s.values.map((x) => `if (w === ${(internString(x) << 3) | TAG_STR}) { R.rp++; return ${JSON.stringify(x)} }`).join(' ')
-        decFns.push(`function ${name}() { const w = R.rd[R.rp]; ${cases} if ((w & 7) === ${TAG_STR}) { R.rp++; return T(w >> 3) } return D() }`)
-        break
-      }
-      case 'int':
-        decFns.push(`function ${name}() { const w = R.rd[R.rp]; if ((w & 7) === 0) { R.rp++; return w >> 3 } return D() }`)
-        break
-      case 'array': {
-        const el = decoderFor(s.elem)
-        decFns.push(
-          `function ${name}() { const w = R.rd[R.rp]; if ((w & 7) !== ${TAG_ARR}) return D(); R.rp++; const n = w >> 3; const a = new Array(n); for (let i = 0; i < n; i++) a[i] = ${el}(); return a }`,
-        )
-        break
-      }
-      case 'intMap': {
-        const val = decoderFor(s.value)
-        decFns.push(
-          `function ${name}() { const w = R.rd[R.rp]; if ((w & 7) !== ${TAG_MAP}) return D(); R.rp++; const n = w >> 3; const m = new Map(); ` +
-            `for (let i = 0; i < n; i++) { const kw = R.rd[R.rp]; let k; if ((kw & 7) === 0) { R.rp++; k = kw >> 3 } else k = D(); m.set(k, ${val}()) } return m }`,
-        )
-        break
-      }
-      case 'record': {
-        const fields = s.fields.map(decoderFor)
-        const word = (internShape(s.keys) << 3) | TAG_REC
-        const body = s.keys.map((k, i) => `${JSON.stringify(k)}: ${fields[i]}()`).join(', ')
-        decFns.push(`function ${name}() { if (R.rd[R.rp] !== ${word}) return D(); R.rp++; return { ${body} } }`)
-        break
-      }
-    }
-    return name
-  }
-
   const enc = encoderFor(shape)
-  const dec = decoderFor(shape)
   const make = new Function(
     'P',
     'R',
@@ -658,7 +662,7 @@ export function compileCodec(samples: readonly unknown[], hidden: readonly (read
     'H',
     'S',
     'T',
-    `${encFns.join('\n')}\n${decFns.join('\n')}\nreturn { enc: ${enc}, dec: ${dec} }`,
+    `${encFns.join('\n')}\n${decoderSource(shape)}\nreturn { enc: ${enc}, dec: decode }`,
   ) as (
     w: typeof W,
     r: typeof R,
