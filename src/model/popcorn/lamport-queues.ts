@@ -79,9 +79,27 @@ function pageQueue(d: Draft<ProcessQueues>, page: number, o: QueueOptions): Queu
   let q = d.pages.get(page) as QueueEntry[] | undefined
   if (q === undefined) {
     d.pages.set(page, o.mirrorHeavy && o.copyOnCreate ? d.heavy.map((e) => ({ ...e })) : [])
+    inKeyOrder(d.pages as Map<number, unknown>, page)
     q = d.pages.get(page) as QueueEntry[]
   }
   return q
+}
+
+/**
+ * Moves the entries of the pages above `page`, just added last, after it: the Map then
+ * holds its pages in order, as its canonical form does (canonical.ts), and the explorer
+ * needs no canonical copy of the state. The order of a Map's entries is not part of a
+ * state, so this changes no state.
+ */
+function inKeyOrder(pages: Map<number, unknown>, page: number): void {
+  let later: number[] | undefined
+  for (const k of pages.keys()) if (k > page) (later ??= []).push(k)
+  if (later === undefined) return
+  for (const k of later) {
+    const q = pages.get(k)
+    pages.delete(k)
+    pages.set(k, q)
+  }
 }
 
 /** Enters a request for `res` (a page, or HEAVY) into this kernel's queues. */
