@@ -2,6 +2,7 @@ import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
 import { explore } from '../src/checker/explorer.ts'
 import { rebuildTrace } from '../src/checker/trace.ts'
+import { reducer } from '../src/checker/reducer.ts'
 import { graphArb, graphModel, naiveDistances, naiveShortest, type Graph } from './graph-model.ts'
 
 const isDeadEnd = (g: Graph) => (v: number) => g.edges[v]!.length === 0 && !g.terminal.has(v)
@@ -90,6 +91,32 @@ describe('transition properties and measures against the naive reference', () =>
       expect(bad(nodes.at(-2)!, nodes.at(-1)!)).toBe(true)
     }
   })
+
+  test.prop([graphArb, fc.integer({ min: 0, max: 6 }), fc.constantFrom('vectors' as const, 'objects' as const)], { numRuns: 300 })(
+    'a step property declared (s, a) reads the state the step leaves, also at the last action, whose recipe edits that state',
+    (g, k, representation) => {
+      const bad = (v: number, w: number) => (v + w) % 7 === k
+      const m = {
+        ...graphModel({ ...g, bad: new Set<number>() }),
+        next: reducer<{ node: number }, { type: 'go'; to: number }>((d, a) => {
+          d.node = a.to
+        }),
+        transitionInvariants: { step: (s: { node: number }, a: { to: number }) => !bad(s.node, a.to) || `step ${s.node}->${a.to}` },
+      }
+      const r = explore(m, { checkDeadlock: false, representation })
+      let best: number | undefined
+      for (const [v, d] of naiveDistances(g)) for (const w of g.edges[v]!) if (bad(v, w) && (best === undefined || d + 1 < best)) best = d + 1
+      if (best === undefined) expect(r.verdict).toBe('holds')
+      else {
+        expect(r.verdict).toBe('violated')
+        if (r.verdict !== 'violated') return
+        expect(r.violation.kind).toBe('transition')
+        expect(r.violation.path.length - 1).toBe(best)
+        const nodes = expectPath(g, r.violation.path)
+        expect(bad(nodes.at(-2)!, nodes.at(-1)!)).toBe(true)
+      }
+    },
+  )
 
   test.prop([graphArb], { numRuns: 300 })('a measure reports the largest reachable value and a path to it', (g) => {
     const weight = (v: number) => (v * 37) % 11

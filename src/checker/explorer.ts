@@ -321,7 +321,10 @@ export class Search {
   private readonly deferStateChecks: boolean
   private readonly coverage: Coverage
   private readonly invariants: [string, (s: unknown) => true | string][]
+  /** The step properties that read the next state. */
   private readonly transitionInvariants: [string, (s: unknown, a: Action, t: unknown) => true | string][]
+  /** The step properties declared `(s, a)`: checked before the step is taken (see model.ts). */
+  private readonly beforeStep: [string, (s: unknown, a: Action) => true | string][]
   private readonly measures: [string, (s: unknown) => number][]
   private readonly measureMax: number[]
   private readonly measureId: number[]
@@ -382,7 +385,10 @@ export class Search {
     const chosen = <F>(r: Readonly<Record<string, F>> | undefined): [string, F][] =>
       Object.entries(r ?? {}).filter(([name]) => only === undefined || only.has(name))
     this.invariants = chosen(model.invariants)
-    this.transitionInvariants = chosen(model.transitionInvariants)
+    const steps = chosen(model.transitionInvariants)
+    this.transitionInvariants = steps.filter(([, p]) => p.length !== 2)
+    // a function's `length` counts its declared parameters: `(s, a)` reads no third
+    this.beforeStep = steps.filter(([, p]) => p.length === 2) as [string, (s: unknown, a: Action) => true | string][]
     this.measures = Object.entries(model.measures ?? {})
     this.measureMax = this.measures.map(() => -Infinity)
     this.measureId = this.measures.map(() => -1)
@@ -461,7 +467,7 @@ export class Search {
 
   /** Expands states until the frontier is empty (false) or it is time to yield (true). */
   expand(until: number): boolean {
-    const { model, vf, of, frontier, vectors, recipe, coverage, transitionInvariants } = this
+    const { model, vf, of, frontier, vectors, recipe, coverage, transitionInvariants, beforeStep } = this
     const terminal = model.terminal
     while (true) {
       if ((++this.expanded & 1023) === 0 && this.tick(until)) return true
@@ -498,11 +504,12 @@ export class Search {
         this.curAction = a
         this.curIndex = i
         this.curType = ti
+        if (beforeStep.length > 0) this.checkBeforeStep(s, a, id, i)
         this.phase = Phase.Next
         let t: unknown
         if (vectors && recipe) {
           // the recipe edits a private copy: the decoded state itself for the last action,
-          // unless a transition property still needs to read it
+          // unless a step property that reads the next state still needs to read it
           t = i === last && transitionInvariants.length === 0 ? s : this.stateCodec.decode(vf.current, vf.currentAt)
           recipe(t, a)
         } else {
@@ -514,6 +521,18 @@ export class Search {
         if (tid < 0) continue
         coverage.fresh(ti)
       }
+    }
+  }
+
+  /** Checks the step properties declared `(s, a)` on the step `a`, action `ai` of state `id` (throws `Found`). */
+  private checkBeforeStep(s: unknown, a: Action, id: number, ai: number): void {
+    const ps = this.beforeStep
+    this.phase = Phase.Property
+    for (let j = 0; j < ps.length; j++) {
+      const [name, p] = ps[j]!
+      this.phaseName = name
+      const r = p(s, a)
+      if (r !== true) throw new Found(name, 'transition', r, id, ai)
     }
   }
 

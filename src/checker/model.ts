@@ -29,7 +29,9 @@ export interface Model<S, A extends Action = Action> {
   readonly invariants: Readonly<Record<string, (s: S) => Check>>
   /**
    * Safety properties of a step (TLA+'s [][A]_v): checked on every transition taken,
-   * including those that lead to a state already seen.
+   * including those that lead to a state already seen. One declared with two parameters,
+   * `(s, a)`, reads no next state: the explorer checks it before it takes the step, and
+   * then needs no copy of `s` kept apart from the step's (one decode a state fewer).
    */
   readonly transitionInvariants?: Readonly<Record<string, (s: S, a: A, t: S) => Check>>
   /**
