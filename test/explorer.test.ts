@@ -73,23 +73,28 @@ describe.each(['vectors', 'objects'] as const)('explorer (%s) against a naive re
   })
 })
 
+/** `r` holds when no step `bad(v, w)` is reachable, else is violated at the end of a shortest path to one. */
+function expectShortestBadStep(g: Graph, bad: (v: number, w: number) => boolean, r: ReturnType<typeof explore>): void {
+  let best: number | undefined
+  for (const [v, d] of naiveDistances(g)) for (const w of g.edges[v]!) if (bad(v, w) && (best === undefined || d + 1 < best)) best = d + 1
+  if (best === undefined) {
+    expect(r.verdict).toBe('holds')
+    return
+  }
+  expect(r.verdict).toBe('violated')
+  if (r.verdict !== 'violated') return
+  expect(r.violation.kind).toBe('transition')
+  expect(r.violation.path.length - 1).toBe(best)
+  const nodes = expectPath(g, r.violation.path)
+  expect(bad(nodes.at(-2)!, nodes.at(-1)!)).toBe(true)
+}
+
 describe('transition properties and measures against the naive reference', () => {
   test.prop([graphArb, fc.integer({ min: 0, max: 6 })], { numRuns: 300 })('a forbidden step is found on a shortest path', (g, k) => {
     // forbidden: a step from v to w with (v + w) % 7 === k
     const bad = (v: number, w: number) => (v + w) % 7 === k
     const m = { ...graphModel({ ...g, bad: new Set<number>() }), transitionInvariants: { step: (s: { node: number }, _a: unknown, t: { node: number }) => !bad(s.node, t.node) || `step ${s.node}->${t.node}` } }
-    const r = explore(m, { checkDeadlock: false })
-    let best: number | undefined
-    for (const [v, d] of naiveDistances(g)) for (const w of g.edges[v]!) if (bad(v, w) && (best === undefined || d + 1 < best)) best = d + 1
-    if (best === undefined) expect(r.verdict).toBe('holds')
-    else {
-      expect(r.verdict).toBe('violated')
-      if (r.verdict !== 'violated') return
-      expect(r.violation.kind).toBe('transition')
-      expect(r.violation.path.length - 1).toBe(best)
-      const nodes = expectPath(g, r.violation.path)
-      expect(bad(nodes.at(-2)!, nodes.at(-1)!)).toBe(true)
-    }
+    expectShortestBadStep(g, bad, explore(m, { checkDeadlock: false }))
   })
 
   test.prop([graphArb, fc.integer({ min: 0, max: 6 }), fc.constantFrom('vectors' as const, 'objects' as const)], { numRuns: 300 })(
@@ -103,18 +108,7 @@ describe('transition properties and measures against the naive reference', () =>
         }),
         transitionInvariants: { step: (s: { node: number }, a: { to: number }) => !bad(s.node, a.to) || `step ${s.node}->${a.to}` },
       }
-      const r = explore(m, { checkDeadlock: false, representation })
-      let best: number | undefined
-      for (const [v, d] of naiveDistances(g)) for (const w of g.edges[v]!) if (bad(v, w) && (best === undefined || d + 1 < best)) best = d + 1
-      if (best === undefined) expect(r.verdict).toBe('holds')
-      else {
-        expect(r.verdict).toBe('violated')
-        if (r.verdict !== 'violated') return
-        expect(r.violation.kind).toBe('transition')
-        expect(r.violation.path.length - 1).toBe(best)
-        const nodes = expectPath(g, r.violation.path)
-        expect(bad(nodes.at(-2)!, nodes.at(-1)!)).toBe(true)
-      }
+      expectShortestBadStep(g, bad, explore(m, { checkDeadlock: false, representation }))
     },
   )
 
