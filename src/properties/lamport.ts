@@ -5,7 +5,7 @@
 import type { Check } from '../checker/model.ts'
 import { deepEqual } from '../checker/equal.ts'
 import { PENDING_PHASES } from '../model/popcorn/lamport-lock.ts'
-import { HEAVY, before, effectivePageQueue, type QueueEntry } from '../model/popcorn/lamport-queues.ts'
+import { HEAVY, before, effectivePageQueue, stampedBefore, type QueueEntry } from '../model/popcorn/lamport-queues.ts'
 import {
   allRequests,
   finished,
@@ -78,12 +78,11 @@ function earlierPending(
 ): Check {
   if (a.type !== 'enter') return true
   const g = s.kernels[a.kernel]!.threads[a.thread]!
-  const mine = { ts: g.ts, kernel: a.kernel, heavy: false }
   let found: Check = true
   someRequest(s, (r, kernel, thread) => {
     if (kernel === a.kernel && thread === a.thread) return false
     if (!PENDING_PHASES.has(r.phase) || !counts(g.res, r.res)) return false
-    if (!before({ ts: r.ts, kernel, heavy: false }, mine)) return false
+    if (!stampedBefore(r.ts, kernel, g.ts, a.kernel)) return false
     found =
       `${who(a)} is granted ${resName(g.res)} (ts ${g.ts}) while ${who({ kernel, thread })}'s request for ` +
       `${resName(r.res)} with the earlier ts ${r.ts} is ${r.phase}`
@@ -100,8 +99,10 @@ function earlierPending(
  * order) is pending: one has completed when its holder has released it.
  */
 export function heavyPrecedence(s: LamportState, a: LamportAction): Check {
-  return earlierPending(s, a, (granted, other) => granted !== HEAVY && other === HEAVY)
+  return earlierPending(s, a, heavyBeforePage)
 }
+
+const heavyBeforePage = (granted: number, other: number): boolean => granted !== HEAVY && other === HEAVY
 
 /**
  * Grants follow timestamp order: LDMEA's queues are "ordered by time-stamp" and a party

@@ -52,7 +52,12 @@ export function emptyQueues(): ProcessQueues {
 }
 
 export function before(a: QueueEntry, b: QueueEntry): boolean {
-  return a.ts < b.ts || (a.ts === b.ts && a.kernel < b.kernel)
+  return stampedBefore(a.ts, a.kernel, b.ts, b.kernel)
+}
+
+/** The queues' order on requests stamped `ts` by `kernel`: timestamp, then kernel. */
+export function stampedBefore(ts: number, kernel: number, otherTs: number, otherKernel: number): boolean {
+  return ts < otherTs || (ts === otherTs && kernel < otherKernel)
 }
 
 function insertOrdered(q: QueueEntry[], e: QueueEntry, o: QueueOptions): void {
