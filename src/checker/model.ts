@@ -30,8 +30,8 @@ export interface Model<S, A extends Action = Action> {
   /**
    * Safety properties of a step (TLA+'s [][A]_v): checked on every transition taken,
    * including those that lead to a state already seen. One declared with two parameters,
-   * `(s, a)`, reads no next state: the explorer checks it before it takes the step, and
-   * then needs no copy of `s` kept apart from the step's (one decode a state fewer).
+   * `(s, a)`, reads no next state: the explorer checks it before it takes the step; when
+   * none reads the next state, the last step needs no copy of `s` (one decode a state fewer).
    */
   readonly transitionInvariants?: Readonly<Record<string, (s: S, a: A, t: S) => Check>>
   /**
