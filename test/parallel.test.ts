@@ -57,11 +57,13 @@ const bigGraphArb = fc.integer({ min: 40, max: 400 }).chain((n) =>
 /**
  * The workers take one state at a time, and, in reverse, each level from its last state:
  * a state is then mostly reached first by a step that comes late in one worker's order.
+ * Both workers search from the initial states, or the thread joins at level 2.
  */
 async function same(args: GraphArgs, opts: ExploreOptions): Promise<void> {
   const one = summary(explore(buildGraph(args), opts))
-  expect(summary(await exploreParallel(buildGraph(args), graphSource(args), 2, { ...opts, grain: 1 }))).toEqual(one)
-  expect(summary(await exploreParallel(buildGraph(args), graphSource(args), 2, { ...opts, grain: 1, reverse: true }))).toEqual(one)
+  expect(summary(await exploreParallel(buildGraph(args), graphSource(args), 2, { ...opts, grain: 1, joinAt: -1 }))).toEqual(one)
+  expect(summary(await exploreParallel(buildGraph(args), graphSource(args), 2, { ...opts, grain: 1, reverse: true, joinAt: -1 }))).toEqual(one)
+  expect(summary(await exploreParallel(buildGraph(args), graphSource(args), 2, { ...opts, grain: 1, reverse: true, joinAt: 2 }))).toEqual(one)
 }
 
 describe('parallel search equals one worker on random graphs', () => {
@@ -110,9 +112,17 @@ describe('parallel search equals one worker on built-in models', () => {
       const model = () => factory.create(p, new Set(mutations))
       const one = summary(explore(model()))
       expect(summary(await exploreParallel(model(), builtinSource(name, p, mutations), 2))).toEqual(one)
-      expect(summary(await exploreParallel(model(), builtinSource(name, p, mutations), 2, { grain: 1, reverse: true }))).toEqual(one)
+      expect(summary(await exploreParallel(model(), builtinSource(name, p, mutations), 2, { grain: 1, reverse: true, joinAt: -1 }))).toEqual(one)
     }, 120_000)
   }
+
+  test('a thread that joins after the visited set has grown searches the grown set', async () => {
+    // 253,219 states: the shared set of 2^18 slots grows at level 14; the thread joins at 16
+    const factory = builtinModel('lamport')
+    const p = resolveParams(factory, ['kernels=3', 'pages=2', 'atomicTimestamp=true'])
+    const one = summary(explore(factory.create(p, new Set())))
+    expect(summary(await exploreParallel(factory.create(p, new Set()), builtinSource('lamport', p, []), 2, { joinAt: 16 }))).toEqual(one)
+  }, 120_000)
 })
 
 describe('a parallel search ends as one worker does', () => {

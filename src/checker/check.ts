@@ -8,7 +8,7 @@ import { toItf, type Json, type TraceMeta } from './itf.ts'
 import { prepareLiveness, type LivenessRequest } from './liveness/check-liveness.ts'
 import { lassoItf } from './liveness/lasso-trace.ts'
 import type { AnyModel, ModelFactory, Params } from './model.ts'
-import { exploreWarm, parallelizable } from './parallel/explore-parallel.ts'
+import { exploreParallel, parallelizable } from './parallel/explore-parallel.ts'
 import type { ModelSource } from './parallel/source.ts'
 import { paramsToJson } from './params.ts'
 import { rebuildTrace, type Trace } from './trace.ts'
@@ -51,7 +51,7 @@ export async function runCheckAsync(req: CheckRequest): Promise<CheckOutcome> {
   const model = createModel(req)
   if (!req.liveness) {
     const parallel = (req.workers ?? 1) > 1 && req.source !== undefined && parallelizable(model, req)
-    return outcomeOf(req, model, parallel ? await exploreWarm(model, req.source!, req.workers!, req) : await exploreAsync(model, req))
+    return outcomeOf(req, model, parallel ? await exploreParallel(model, req.source!, req.workers!, req) : await exploreAsync(model, req))
   }
   const live = prepareLiveness(model, req.liveness)
   return outcomeOf(req, model, live.finish(await exploreAsync(live.model, { ...req, observer: live.observer })))

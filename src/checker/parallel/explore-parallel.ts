@@ -1,7 +1,9 @@
 /**
  * Breadth-first search on several workers, level by level, over one visited set in shared
  * memory (`shared-visited.ts`); this thread coordinates, keeps the log of ids, and is worker
- * 0 (`level-worker.ts`); workers 1 and up are threads of their own.
+ * 0 (`level-worker.ts`); workers 1 and up are threads of their own. Worker 0 starts at once;
+ * a thread joins at the first level that begins after it is ready (a thread takes about
+ * 0.1 s to start and build its model), so a small space ends before any thread has joined.
  *
  * The result is one worker's: each new state keeps the first step that reached it in one
  * worker's order (smallest parent rank, then action index), the coordinator merges the
@@ -18,7 +20,7 @@
  * searches given a frontier size (the frontier of a parallel search stays in memory).
  */
 import type { Worker } from 'node:worker_threads'
-import { Search, statsOf, type ActionCoverage, type ExploreOptions, type ExploreResult, type ExploreStats, type LimitKind, type Violation } from '../explorer.ts'
+import { statsOf, type ActionCoverage, type ExploreOptions, type ExploreResult, type ExploreStats, type LimitKind, type Violation } from '../explorer.ts'
 import { defaultMemoryLimitBytes, memoryExhausted } from '../memory.ts'
 import type { AnyModel } from '../model.ts'
 import { coordinatorInterning } from '../codec.ts'
@@ -79,6 +81,12 @@ class Mailbox {
     }
   }
 
+  /** A message of `worker` already received, if any (no wait). */
+  take(worker: number): FromWorker | undefined {
+    if (this.failed) throw this.failed
+    return this.queues[worker]!.shift()
+  }
+
   next(worker: number): Promise<FromWorker> {
     if (this.failed) return Promise.reject(this.failed)
     const q = this.queues[worker]!
@@ -94,6 +102,8 @@ export interface ParallelOptions extends ExploreOptions {
   readonly grain?: number
   /** Hand out each level's states from the last one (tests: the result must not depend on the order of work). */
   readonly reverse?: boolean
+  /** The level the threads join at, waiting for them there (tests; -1: from the initial states); by default each joins at the first level that begins after it is ready. */
+  readonly joinAt?: number
   /** The deepest level a search of a model with a view or symmetry reaches (tests; at most and by default `MAX_VIEW_LEVEL`). */
   readonly maxViewLevel?: number
 }
@@ -106,41 +116,11 @@ export interface ParallelOptions extends ExploreOptions {
 export const MAX_VIEW_LEVEL = 0xffff
 
 export async function exploreParallel(model: AnyModel, source: ModelSource, workers: number, opts: ParallelOptions = {}): Promise<ExploreResult> {
-  return new ParallelSearch(model, source, workers, opts).run(async () => undefined)
+  return new ParallelSearch(model, source, workers, opts).run()
 }
 
-/** The longest a one-worker search runs while the workers start: a small space ends there. */
-const WARM_MS = 1000
-
-/**
- * A parallel search that spares small spaces the workers' start: one worker searches in
- * this thread while the workers start, until they are ready (at most `WARM_MS`); if it
- * ends by then its result is the result, else it is dropped and the workers search from
- * the start (both give the same result, so which one ends does not show in the output).
- * It stops as soon as the workers are ready, not at a fixed time: past that point it
- * would hold one core of the two while both workers wait.
- */
-export async function exploreWarm(model: AnyModel, source: ModelSource, workers: number, opts: ExploreOptions = {}): Promise<ExploreResult> {
-  return new ParallelSearch(model, source, workers, opts).run(async (ready) => {
-    const one = new Search(model, opts)
-    const until = Date.now() + WARM_MS
-    let started = false
-    ready.then(
-      () => (started = true),
-      () => (started = true),
-    )
-    try {
-      for (;;) {
-        const r = one.run(Math.min(until, Date.now() + 20))
-        if (r !== undefined) return r
-        if (started || Date.now() >= until) return undefined
-        await new Promise<void>((resolve) => setImmediate(resolve))
-      }
-    } finally {
-      one.dispose()
-    }
-  })
-}
+/** The longest the coordinator goes without letting its thread's event loop run (`yieldNow`). */
+const YIELD_MS = 10
 
 class ParallelSearch {
   private readonly start = Date.now()
@@ -151,6 +131,8 @@ class ParallelSearch {
   private visited = new SharedVisited(SharedVisited.allocate(1 << 18), this.counts)
   /** Workers 1 and up, each a thread of its own; worker 0 searches in this thread (`local`). */
   private readonly pool: Worker[] = []
+  /** Workers taking part: 0 to `active - 1` (threads join in order as they are ready, `admit`). */
+  private active = 1
   private local: LevelWorker | undefined
   private readonly mail: Mailbox
   private readonly memoryLimit: number
@@ -170,6 +152,8 @@ class ParallelSearch {
   private readonly index = new ReusedBuffer()
   private readonly ids = [new ReusedBuffer(), new ReusedBuffer()]
   private turn = 0
+  /** When this thread's event loop last took a turn in the search (`yieldNow`). */
+  private yielded = Date.now()
 
   constructor(
     private readonly model: AnyModel,
@@ -184,19 +168,11 @@ class ParallelSearch {
     this.nextReport = this.start + this.progressEvery
   }
 
-  /**
-   * Starts the workers; `first` runs meanwhile (told when they are ready), and its result,
-   * if any, is the search's.
-   */
-  async run(first: (ready: Promise<void>) => Promise<ExploreResult | undefined>): Promise<ExploreResult> {
-    let watch: NodeJS.Timeout | undefined
+  /** Starts the workers and searches; the threads that are not ready when it ends never take part. */
+  async run(): Promise<ExploreResult> {
+    const watch = setInterval(() => this.watch(), 50)
     try {
-      const started = this.startWorkers()
-      started.catch(() => {})
-      const early = await first(started)
-      if (early !== undefined) return early
-      await started
-      watch = setInterval(() => this.watch(), 50)
+      await this.startWorkers()
       return await this.levels()
     } finally {
       clearInterval(watch)
@@ -209,7 +185,7 @@ class ParallelSearch {
   /**
    * Starts the workers: worker 0 in this thread, on this thread's model (one thread fewer
    * to start, and the code a one-worker search ran here is already compiled), the others
-   * each in a thread of its own.
+   * each in a thread of its own; waits for worker 0 only.
    */
   private async startWorkers(): Promise<void> {
     const tables = coordinatorInterning()
@@ -241,21 +217,37 @@ class ParallelSearch {
     // messages to and from worker 0 are cloned, as a thread's are: neither side keeps a reference into the other's
     this.local = new LevelWorker((m) => this.mail.deliver(structuredClone(m)), this.model)
     await this.local.receive(start(0))
-    await this.all()
-  }
-
-  /** The next message of every worker. */
-  private all(): Promise<FromWorker[]> {
-    return Promise.all(Array.from({ length: this.n }, (_, k) => this.mail.next(k)))
+    await this.mail.next(0)
   }
 
   /**
-   * Sends `m` to every worker: to the threads first, then to worker 0, which starts on it in
+   * Lets the threads that are ready take part from `level` on, in order (the workers' lists
+   * are merged by worker number), each told the visited set as it is now.
+   */
+  private async admit(level: number): Promise<void> {
+    const at = this.opts.joinAt
+    if (at !== undefined && level < at) return
+    while (this.active < this.n) {
+      // the only message a thread sends before it takes part: it is ready
+      const ready = at === undefined ? this.mail.take(this.active) : await this.mail.next(this.active)
+      if (ready === undefined) return
+      this.pool[this.active - 1]!.postMessage({ kind: 'join', visited: this.visited.buffer } satisfies ToWorker)
+      this.active++
+    }
+  }
+
+  /** The next message of every worker taking part. */
+  private all(): Promise<FromWorker[]> {
+    return Promise.all(Array.from({ length: this.active }, (_, k) => this.mail.next(k)))
+  }
+
+  /**
+   * Sends `m` to every worker taking part: to the threads first, then to worker 0, which starts on it in
    * this thread at once (and may wait there for the threads, as in a rehash) and answers
    * through the mailbox, as the threads do.
    */
   private post(m: ToWorker): void {
-    for (const w of this.pool) w.postMessage(m)
+    for (let k = 1; k < this.active; k++) this.pool[k - 1]!.postMessage(m)
     void this.local!.receive(structuredClone(m))
   }
 
@@ -294,6 +286,8 @@ class ParallelSearch {
           `a parallel search of a model with a view or symmetry stops at depth ${lastLevel} (the shared visited set keeps 16 bits of a state's level): search it with --workers 1`,
         )
       }
+      await this.yieldNow()
+      await this.admit(level)
       const ended = await this.expand(level, input)
       if (ended) return ended
       const done = (await this.all()) as Finalized[]
@@ -304,6 +298,19 @@ class ParallelSearch {
         return this.cutByDepth ? { verdict: 'limit', limit: 'max-depth', stats: this.stats(true) } : { verdict: 'holds', stats: this.stats(true) }
       }
     }
+  }
+
+  /**
+   * Lets this thread's event loop run (the timer for limits and progress, an interrupt's
+   * handler, the threads' messages that they are ready) at least every `YIELD_MS`: with
+   * worker 0 alone on short levels, the search would otherwise run on promises only, which
+   * never let the event loop take a turn.
+   */
+  private async yieldNow(): Promise<void> {
+    const now = Date.now()
+    if (now - this.yielded < YIELD_MS) return
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    this.yielded = Date.now()
   }
 
   /** Runs the expand round of a level (growing the visited set when the workers ask); a limit ends the search. */
@@ -329,7 +336,7 @@ class ParallelSearch {
       this.held()
       Atomics.store(this.ctl, Ctl.Rehashed, 0)
       Atomics.store(this.ctl, Ctl.RehashedLeft, 0)
-      this.post({ kind: 'resume', visited: this.visited.buffer, parts: this.n })
+      this.post({ kind: 'resume', visited: this.visited.buffer, parts: this.active })
     }
   }
 

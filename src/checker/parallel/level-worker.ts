@@ -135,6 +135,11 @@ export class LevelWorker {
         }
         return expand(r)
       }
+      case 'join': {
+        const r = this.run!
+        r.visited.table = new SharedVisited(m.visited, r.visited.table.countsBuffer)
+        return
+      }
       case 'resume': {
         const r = this.run!
         const larger = new SharedVisited(m.visited, r.visited.table.countsBuffer)

@@ -59,6 +59,8 @@ export type ToWorker =
       readonly grain: number
       readonly reverse: boolean
     }
+  /** Take part in the search from the next level on (a thread that was not ready when it began), over this visited set. */
+  | { readonly kind: 'join'; readonly visited: SharedArrayBuffer }
   /** Expand the states of depth `level`; level -1 has no input: worker 0 visits the initial states. */
   | { readonly kind: 'expand'; readonly level: number; readonly input: LevelInput | undefined }
   /** The visited set was grown while the workers paused: go on with the level. */
