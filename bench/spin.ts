@@ -8,7 +8,7 @@
  * `apt-get install spin gcc`); without them the bench says so and runs rkcheck alone.
  */
 import { execFileSync } from 'node:child_process'
-import { copyFileSync, mkdtempSync } from 'node:fs'
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, join, resolve } from 'node:path'
 
@@ -43,6 +43,8 @@ export function spinMissing(): string | undefined {
 /** Generates and compiles the verifier of `pml` (with `-D` defines); returns its path. */
 export function compileSpin(pml: string, defines: readonly string[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'rkcheck-spin-'))
+  // the verifier runs until the bench ends; its folder goes then
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }))
   const file = join(dir, basename(pml))
   copyFileSync(resolve(pml), file)
   execFileSync('spin', ['-a', ...defines, basename(pml)], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] })

@@ -1,9 +1,9 @@
 /** The command line end to end: exit codes, one-line errors, trace files. */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { expectBadInput, runCli, type CliResult } from './cli-run.ts'
+import { tempDir } from './temp-dir.ts'
 
 let dir: string
 let goodTrace: string
@@ -19,7 +19,7 @@ function writeTrace(name: string, edit: (j: any) => void): string {
 }
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'rkcheck-cli-'))
+  dir = tempDir('rkcheck-cli-')
   goodTrace = join(dir, 'cex.itf.json')
   const r = rk('check', 'ticket', '-p', 'threads=3', '--mutate', 'nonAtomicTicket', '--trace-out', goodTrace, '-q')
   expect(r.code).toBe(1)

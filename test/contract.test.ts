@@ -1,7 +1,6 @@
 /** A model that breaks its contract gets one line naming what broke, never a verdict. */
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { ModelError } from '../src/checker/errors.ts'
@@ -9,6 +8,7 @@ import { explore } from '../src/checker/explorer.ts'
 import type { Model } from '../src/checker/model.ts'
 import { reducer } from '../src/checker/reducer.ts'
 import { rebuildTrace } from '../src/checker/trace.ts'
+import { tempDir } from './temp-dir.ts'
 
 type S = { n: number; k: { ts: number }[] }
 type A = { type: 'inc' } | { type: 'stamp'; kernel: number }
@@ -135,7 +135,7 @@ test('a model whose actions() is not deterministic: rebuilding its trace names a
 })
 
 test('on the command line: one line on stderr, exit 2, never a verdict', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'rkcheck-contract-'))
+  const dir = tempDir('rkcheck-contract-')
   const file = join(dir, 'broken.ts')
   writeFileSync(
     file,

@@ -1,10 +1,10 @@
 /** Runs that end early end cleanly: statistics, verdict limit with its reason, --json written, exit 3. */
 import { spawn, spawnSync } from 'node:child_process'
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { plainEnv } from './cli-run.ts'
+import { tempDir } from './temp-dir.ts'
 
 const BIN = resolve('bin/rkcheck.mjs')
 const BIG = ['check', 'ticket', '-p', 'threads=8', '-p', 'modulo=16']
@@ -27,7 +27,7 @@ function expectRefused(r: Run, line: RegExp): void {
   expect(r.err.trim()).toMatch(line)
 }
 
-const fresh = (): string => mkdtempSync(join(tmpdir(), 'rkcheck-early-'))
+const fresh = (): string => tempDir('rkcheck-early-')
 
 describe('a search that ends early', () => {
   test.each(['vectors', 'objects'])('the memory cap (%s): verdict limit (memory), statistics, --json, exit 3', (representation) => {

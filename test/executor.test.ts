@@ -1,7 +1,6 @@
 /** The timed executor: replay --timed of every kept trace, determinism, message transit, exit codes, fitted profiles. */
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { parseItf } from '../src/checker/itf.ts'
@@ -28,6 +27,7 @@ import { popcornKatz } from '../src/executor/profiles/popcorn-katz.ts'
 import { costsFor, defaultProfile } from '../src/executor/profiles/index.ts'
 import { timeReplay } from '../src/executor/replay-timed.ts'
 import { plainEnv } from './cli-run.ts'
+import { tempDir } from './temp-dir.ts'
 
 const BIN = resolve('bin/rkcheck.mjs')
 const files = readdirSync('traces').filter((f) => f.endsWith('.itf.json'))
@@ -101,7 +101,7 @@ describe('determinism', () => {
 })
 
 describe('rkcheck replay --timed at the command line', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'rkcheck-exec-'))
+  const dir = tempDir('rkcheck-exec-')
 
   test('a step that is not enabled: one line naming the step, exit 1', () => {
     const j = JSON.parse(readFileSync('traces/lamport.faithful.itf.json', 'utf8'))
@@ -213,7 +213,7 @@ describe('popcorn-costs: each predicted row is a timed run of the popcorn model'
   })
 
   test('rkcheck experiment popcorn-costs writes every row with its figure and says which rows were fitted', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rkcheck-pc-'))
+    const dir = tempDir('rkcheck-pc-')
     const r = rk('experiment', 'popcorn-costs', '--out', dir)
     expect(r.code, r.err).toBe(0)
     const got = (JSON.parse(readFileSync(join(dir, 'popcorn-costs.json'), 'utf8')) as { data: { rows: { row: string; rkcheck: number; fitted: boolean }[] } }).data.rows

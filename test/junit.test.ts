@@ -1,7 +1,6 @@
 /** `rkcheck verify --junit`: a report a real XML parser reads, and a changed outcome is a failure naming its trace. */
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
 import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
@@ -13,6 +12,7 @@ import { replayTrace } from '../src/checker/replay.ts'
 import { verifyCommand } from '../src/cli/verify-command.ts'
 import { proofs } from '../src/registry/index.ts'
 import { plainEnv } from './cli-run.ts'
+import { tempDir } from './temp-dir.ts'
 
 const BIN = resolve('bin/rkcheck.mjs')
 let dir: string
@@ -40,7 +40,7 @@ function readReport(path: string): { suite: Record<string, string>; cases: Case[
 }
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'rkcheck-junit-'))
+  dir = tempDir('rkcheck-junit-')
 })
 
 afterEach(() => vi.restoreAllMocks())

@@ -1,9 +1,9 @@
 /** `check --liveness --fair --fairness` and `replay` of a lasso, end to end. */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { expectBadInput, runCli, type CliResult } from './cli-run.ts'
+import { tempDir } from './temp-dir.ts'
 
 let dir: string
 const rk = (...args: string[]): CliResult => runCli(dir, args)
@@ -12,7 +12,7 @@ const starving = ['spinlock', '-p', 'lock=ticket', '-p', 'schedule=lockstep', '-
 const only0 = ['--liveness', 'waiterAcquires[vCPU 0]', '--fair', 'host runs vCPU 0', '--fairness', 'strong']
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'rkcheck-live-'))
+  dir = tempDir('rkcheck-live-')
 })
 
 describe('liveness on the command line', () => {

@@ -4,11 +4,11 @@
  * the user's tsc and checked by the installed CLI.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { expect, test } from 'vitest'
 import { plainEnv } from './cli-run.ts'
+import { tempDir } from './temp-dir.ts'
 
 const ROOT = resolve('.')
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
@@ -49,7 +49,7 @@ export default defineModel({
 
 test('packed, installed elsewhere, a model written against the package is type-checked and checked', () => {
   ensureBuilt()
-  const work = mkdtempSync(join(tmpdir(), 'rkcheck-pack-'))
+  const work = tempDir('rkcheck-pack-')
   execFileSync(npm, ['pack', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT, stdio: 'pipe' })
   const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'))!
   const proj = join(work, 'user-project')
@@ -98,7 +98,7 @@ export default { name: 'lone', init: (): S[] => [{ n: 0 }], actions: (s: S) => (
   for (const [kind, pkg] of Object.entries(packages)) {
     for (const [name, text] of Object.entries(files)) {
       // one folder per file: tsx resolves an import of m.js to a neighbouring m.ts
-      const dir = mkdtempSync(join(tmpdir(), 'rkcheck-lone-'))
+      const dir = tempDir('rkcheck-lone-')
       if (pkg) writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg))
       writeFileSync(join(dir, name), text)
       const r = spawnSync(process.execPath, [join(ROOT, 'bin/rkcheck.mjs'), 'check', '--model-file', name, '-q'], { cwd: dir, encoding: 'utf8', env: plainEnv() })

@@ -1,10 +1,10 @@
 /** `rkcheck simulate` and `rkcheck shrink` end to end: exit codes, the same seed twice, traces replay. */
 import { spawn } from 'node:child_process'
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { BIN, expectBadInput, plainEnv, runCli, type CliResult } from './cli-run.ts'
+import { tempDir } from './temp-dir.ts'
 
 let dir: string
 
@@ -13,7 +13,7 @@ const rk = (...args: string[]): CliResult => runCli(dir, args)
 const meta = (file: string): Record<string, unknown> => JSON.parse(readFileSync(join(dir, file), 'utf8'))['#meta']
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'rkcheck-sim-'))
+  dir = tempDir('rkcheck-sim-')
 })
 
 describe('rkcheck simulate', () => {

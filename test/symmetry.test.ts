@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { canonicalize } from '../src/checker/canonical.ts'
@@ -16,6 +15,7 @@ import { spinlock } from '../src/registry/spinlock.ts'
 import { lamportScalarsets, spinlockScalarsets, tlbScalarsets } from '../src/registry/symmetry.ts'
 import { ticket } from '../src/registry/ticket.ts'
 import { tlb } from '../src/registry/tlb.ts'
+import { tempDir } from './temp-dir.ts'
 
 const has = (cmd: string): boolean => {
   try {
@@ -28,7 +28,7 @@ const has = (cmd: string): boolean => {
 
 /** Distinct states and rules fired by Rumur on `test/fixtures/ticket.m` with these constants. */
 function rumur(threads: number, modulo: number, reduction: 'off' | 'exhaustive'): { states: number; fired: number } {
-  const dir = mkdtempSync(join(tmpdir(), 'rumur-'))
+  const dir = tempDir('rkcheck-rumur-')
   const src = readFileSync('test/fixtures/ticket.m', 'utf8').replace(/THREADS: \d+;/, `THREADS: ${threads};`).replace(/MODULO: \d+;/, `MODULO: ${modulo};`)
   writeFileSync(join(dir, 'ticket.m'), src)
   execFileSync('rumur', ['--symmetry-reduction', reduction, '--threads', '1', '--output', join(dir, 'checker.c'), join(dir, 'ticket.m')])

@@ -4,8 +4,7 @@
  * order whatever order the workers end in. SIGINT stops the running searches cleanly.
  */
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { XMLParser } from 'fast-xml-parser'
 import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
@@ -15,6 +14,7 @@ import { runProofs } from '../src/checker/verify-pool.ts'
 import { verifyCommand } from '../src/cli/verify-command.ts'
 import { proofs } from '../src/registry/index.ts'
 import { plainEnv } from './cli-run.ts'
+import { tempDir } from './temp-dir.ts'
 
 const BIN = resolve('bin/rkcheck.mjs')
 let dir: string
@@ -39,7 +39,7 @@ const ENTRIES: readonly ProofEntry[] = [
 ].map(entry)
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'rkcheck-jobs-'))
+  dir = tempDir('rkcheck-jobs-')
 })
 
 afterEach(() => vi.restoreAllMocks())

@@ -1,7 +1,6 @@
 /** `rkcheck view`: what the page is built from (actors, messages, changed fields), for every kept trace. */
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { beforeAll, describe, expect, test, vi } from 'vitest'
 import { firstDifference } from '../src/checker/equal.ts'
@@ -16,6 +15,7 @@ import { ancestorPaths, changedPaths } from '../src/viewer/state-tree.ts'
 import { traceExtras } from '../src/viewer/trace-extras.ts'
 import { viewData, type ViewData } from '../src/viewer/view-data.ts'
 import { plainEnv } from './cli-run.ts'
+import { tempDir } from './temp-dir.ts'
 
 const BIN = resolve('bin/rkcheck.mjs')
 let dir: string
@@ -32,7 +32,7 @@ function view(file: string): ViewData {
 }
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'rkcheck-view-'))
+  dir = tempDir('rkcheck-view-')
 })
 
 describe('changed fields', () => {
