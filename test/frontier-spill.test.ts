@@ -6,10 +6,9 @@
  */
 import { fc, test as prop } from '@fast-check/vitest'
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { explore, type ExploreOptions, type ExploreResult } from '../src/checker/explorer.ts'
 import { chunkWordsFor, VectorFrontier } from '../src/checker/frontier.ts'
 import { packedBound } from '../src/checker/packed.ts'
@@ -17,15 +16,10 @@ import { builtinModel } from '../src/checker/load.ts'
 import type { AnyModel } from '../src/checker/model.ts'
 import { resolveParams } from '../src/checker/params.ts'
 import { BIN, expectBadInput, plainEnv, runCli } from './cli-run.ts'
+import { tempDir } from './temp-dir.ts'
 
-const parents: string[] = []
 /** A fresh folder for the frontier's own temporary folder, so that a test sees all it leaves. */
-function parent(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'rkcheck-spill-test-'))
-  parents.push(dir)
-  return dir
-}
-afterAll(() => parents.forEach((d) => rmSync(d, { recursive: true, force: true })))
+const parent = (): string => tempDir('rkcheck-spill-test-')
 
 type Op = { push: number } | { take: true }
 const opArb: fc.Arbitrary<Op> = fc.oneof(
